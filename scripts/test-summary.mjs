@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Adds up the vitest JSON results that each package's test run wrote (packages/*/test-results.json)
+// and prints one closing line for the whole repository: "Tests: N passed, N failed, N skipped".
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const rows = [];
+for (const name of readdirSync(join(root, 'packages')).sort()) {
+  const file = join(root, 'packages', name, 'test-results.json');
+  if (!existsSync(file)) {
+    rows.push(`  ${name.padEnd(18)} no test results (test-results.json missing)`);
+    totals.failed += 1;
+    continue;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8'));
+  const skipped = result.numPendingTests + result.numTodoTests;
+  totals.passed += result.numPassedTests;
+  totals.failed += result.numFailedTests;
+  totals.skipped += skipped;
+  rows.push(
+    `  ${name.padEnd(18)} ${result.numPassedTests} passed, ${result.numFailedTests} failed, ${skipped} skipped`,
+  );
+}
+console.log(`\nPer package:\n${rows.join('\n')}`);
+console.log(`Tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exitCode = totals.failed > 0 ? 1 : 0;
