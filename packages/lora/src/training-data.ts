@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { TrainingError } from './errors.js';
+import type { AlpacaRecord, PromptTemplate } from './prompt-template.js';
+import { alpacaTemplate, formatPrompt } from './prompt-template.js';
+
+/** The tokenizer a trainer needs (structural: `@lawgpt/tokenizer-legal`'s tokenizers fit). */
+export interface TrainingTokenizer {
+  encode(text: string, options?: { addBos?: boolean; addEos?: boolean }): number[];
+  eosId?: number;
+}
+
+/** One tokenized training example: model input and labels (`-100` = not scored). */
+export interface TrainingExample {
+  inputIds: number[];
+  labels: number[];
+}
+
+/** Label value that the loss ignores (Hugging Face convention). */
+export const IGNORE_INDEX = -100;
+
+function parseRecord(value: unknown, path: string, line: number): AlpacaRecord {
+  const record = value as Record<string, unknown>;
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw new TrainingError(`${path}:${line}: expected an object {instruction, input?, output}`, {
+      path,
+      field: 'record',
+    });
+  }
+  for (const field of ['instruction', 'output'] as const) {
+    if (typeof record[field] !== 'string') {
+      throw new TrainingError(
+        `${path}:${line}: field "${field}" must be a string, got ${typeof record[field]}`,
+        {
+          path,
+          field,
+          actual: record[field],
+        },
+      );
+    }
+  }
+  if (record.input !== undefined && record.input !== null && typeof record.input !== 'string') {
+    throw new TrainingError(`${path}:${line}: field "input" must be a string`, { path, field: 'input' });
+  }
+  return {
+    instruction: record.instruction as string,
+    input: (record.input as string | undefined) ?? '',
+    output: record.output as string,
+  };
+}
+
+/**
+ * Read instruction data: an Alpaca JSON array (`[{instruction, input, output}, …]`) or JSONL (one record per
+ * line). A malformed record is an error naming the file and line (JSONL) or index (JSON).
+ */
+export async function readInstructionData(path: string): Promise<AlpacaRecord[]> {
+  const text = await readFile(path, 'utf8');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    let values: unknown[];
+    try {
+      values = JSON.parse(trimmed) as unknown[];
+    } catch (error) {
+      throw new TrainingError(`${path}: not valid JSON (${(error as Error).message})`, { path });
+    }
+    return values.map((value, index) => parseRecord(value, path, index + 1));
+  }
+  const records: AlpacaRecord[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new TrainingError(`${path}:${index + 1}: malformed JSON line (${(error as Error).message})`, {
+        path,
+        field: `line ${index + 1}`,
+      });
+    }
+    records.push(parseRecord(value, path, index + 1));
+  });
+  return records;
+}
+
+/** Options for {@link tokenizeInstruction}. */
+export interface TokenizeInstructionOptions {
+  tokenizer: TrainingTokenizer;
+  /** Prompt template (default Alpaca, with the `input` section when present). */
+  template?: PromptTemplate;
+  /** Longest example in tokens; longer ones are cut at the end (default 512). */
+  cutoffLength?: number;
+  /** Score the prompt tokens too (default false: only the response is learned). */
+  trainOnInputs?: boolean;
+}
+
+/** Tokenize one instruction record as BOS + prompt + response + EOS, labels masked on the prompt. */
+export function tokenizeInstruction(
+  record: AlpacaRecord,
+  {
+    tokenizer,
+    template = alpacaTemplate,
+    cutoffLength = 512,
+    trainOnInputs = false,
+  }: TokenizeInstructionOptions,
+): TrainingExample {
+  const prompt = formatPrompt(record, template);
+  const promptIds = tokenizer.encode(prompt, { addBos: true });
+  const fullIds = tokenizer.encode(prompt + record.output, { addBos: true, addEos: true });
+  // The prompt's tokens are a prefix of the full text's in SentencePiece BPE except at the boundary, so mask
+  // by the shared prefix length.
+  let shared = 0;
+  while (shared < promptIds.length && promptIds[shared] === fullIds[shared]) shared++;
+  const inputIds = fullIds.slice(0, cutoffLength);
+  const labels = inputIds.map((id, index) => (!trainOnInputs && index < shared ? IGNORE_INDEX : id));
+  return { inputIds, labels };
+}
+
+/** Options for {@link packTexts}. */
+export interface PackTextsOptions {
+  tokenizer: TrainingTokenizer;
+  /** Tokens per training block (default 512). */
+  blockSize?: number;
+}
+
+/**
+ * Pretraining examples: tokenize each text (BOS … EOS), concatenate, cut into blocks of `blockSize`
+ * (the last partial block is dropped, as Hugging Face's `group_texts` does). Labels equal inputs.
+ */
+export function packTexts(
+  texts: Iterable<string>,
+  { tokenizer, blockSize = 512 }: PackTextsOptions,
+): TrainingExample[] {
+  const stream: number[] = [];
+  for (const text of texts) stream.push(...tokenizer.encode(text, { addBos: true, addEos: true }));
+  const examples: TrainingExample[] = [];
+  for (let start = 0; start + blockSize <= stream.length; start += blockSize) {
+    const block = stream.slice(start, start + blockSize);
+    examples.push({ inputIds: block, labels: block.slice() });
+  }
+  return examples;
+}
