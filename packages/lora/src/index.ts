@@ -1,1 +1,32 @@
-export const packageName = '@lawgpt/lora';
+export type { AdamWOptions, AdamWState } from './adamw.js';
+export { AdamW } from './adamw.js';
+export type { LoraConfig, LoraConfigOptions } from './adapter-config.js';
+export { createLoraConfig, parseLoraConfig, readLoraConfig, serializeLoraConfig } from './adapter-config.js';
+export type { LoraErrorDetails } from './errors.js';
+export { AdapterConfigError, AdapterShapeError, LoraError, TrainingError } from './errors.js';
+export type { LearningRateSchedule } from './learning-rate.js';
+export { learningRateAt } from './learning-rate.js';
+export type { AlpacaRecord, PromptTemplate } from './prompt-template.js';
+export {
+  alpacaChineseTemplate,
+  alpacaTemplate,
+  extractResponse,
+  formatPrompt,
+  promptTemplates,
+} from './prompt-template.js';
+export {
+  isTargetModule,
+  llamaLinearModules,
+  llamaModuleNames,
+  loraTensorNames,
+  moduleRankAndScaling,
+  savedModuleName,
+  savedModuleTensorName,
+} from './target-modules.js';
+export type {
+  PackTextsOptions,
+  TokenizeInstructionOptions,
+  TrainingExample,
+  TrainingTokenizer,
+} from './training-data.js';
+export { IGNORE_INDEX, packTexts, readInstructionData, tokenizeInstruction } from './training-data.js';
