@@ -41,6 +41,9 @@ async function start(engine: CompletionEngine) {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON responses
+const json = async (response: Response): Promise<any> => response.json();
+
 const post = (url: string, body: unknown, signal?: AbortSignal) =>
   fetch(url, {
     method: 'POST',
@@ -68,7 +71,7 @@ describe('OpenAI-compatible server', () => {
       seed: 7,
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body.choices[0].message).toEqual({ role: 'assistant', content: '答：甲构' });
     expect(body.choices[0].finish_reason).toBe('length');
     expect(body.usage).toEqual({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
@@ -103,9 +106,9 @@ describe('OpenAI-compatible server', () => {
 
   it('serves text completions and the model list', async () => {
     const base = await start(echoEngine().engine);
-    const models = await (await fetch(`${base}/v1/models`)).json();
+    const models = await json(await fetch(`${base}/v1/models`));
     expect(models.data[0].id).toBe('echo');
-    const body = await (await post(`${base}/v1/completions`, { prompt: 'x', max_tokens: 2 })).json();
+    const body = await json(await post(`${base}/v1/completions`, { prompt: 'x', max_tokens: 2 }));
     expect(body.choices[0].text).toBe('答：');
   });
 
@@ -116,9 +119,9 @@ describe('OpenAI-compatible server', () => {
       top_p: 3,
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatchObject({ param: 'top_p', type: 'invalid_request_error' });
+    expect((await json(bad)).error).toMatchObject({ param: 'top_p', type: 'invalid_request_error' });
     const noMessages = await post(`${base}/v1/chat/completions`, {});
-    expect((await noMessages.json()).error.param).toBe('messages');
+    expect((await json(noMessages)).error.param).toBe('messages');
     const notJson = await fetch(`${base}/v1/completions`, { method: 'POST', body: '{' });
     expect(notJson.status).toBe(400);
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
@@ -137,7 +140,7 @@ describe('OpenAI-compatible server', () => {
     const firstResponse = await first;
     await firstResponse.body!.getReader().read();
     controller.abort();
-    const secondBody = await (await second).json();
+    const secondBody = await json(await second);
     expect(secondBody.choices[0].message.content).toBe('答：甲构成盗窃罪');
     expect(maxActive()).toBe(1);
     expect(requests[0].signal.aborted).toBe(true);
