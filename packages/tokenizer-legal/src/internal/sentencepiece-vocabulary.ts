@@ -1,0 +1,185 @@
+import { TokenizerModelError } from '../errors.js';
+import { type ModelProto, ModelType, PieceType } from '../model-proto.js';
+import type { BpeVocabulary } from './bpe-encoder.js';
+import { PrecompiledCharsmap } from './precompiled-charsmap.js';
+import { PrefixMatcher } from './prefix-matcher.js';
+import type { UnigramVocabulary } from './unigram-encoder.js';
+import { utf8Bytes } from './utf8.js';
+
+const PAIR_SHIFT = 2 ** 21;
+
+/** Lookup tables derived from a `ModelProto`, mirroring sentencepiece's `ModelInterface`. */
+export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary {
+  readonly pieces: string[];
+  readonly scores: Float32Array;
+  readonly types: Uint8Array;
+  readonly modelType: 'bpe' | 'unigram';
+  /** NORMAL, USER_DEFINED and UNUSED pieces (`pieces_` in sentencepiece). */
+  readonly normalPieces = new Map<string, number>();
+  /** UNKNOWN, CONTROL and BYTE pieces (`reserved_id_map_`). */
+  readonly reservedPieces = new Map<string, number>();
+  readonly unkId: number;
+  readonly byteIds = new Int32Array(256).fill(-1);
+  readonly byteFallback: boolean;
+  readonly userDefined: PrefixMatcher;
+  readonly charsmap?: PrecompiledCharsmap;
+  maxPieceLength = 1;
+  maxScore = Number.NEGATIVE_INFINITY;
+  minScore = Number.POSITIVE_INFINITY;
+  private readonly extraChars = new Map<string, number>();
+  private readonly extraLengths: number[] = [];
+  private readonly pairs = new Map<number, number>();
+  private readonly byteLengths: Int32Array;
+
+  constructor(proto: ModelProto, path: string) {
+    const trainer = proto.trainer_spec ?? {};
+    const modelType = trainer.model_type ?? ModelType.UNIGRAM;
+    if (modelType !== ModelType.BPE && modelType !== ModelType.UNIGRAM) {
+      const names: Record<number, string> = { 3: 'WORD', 4: 'CHAR' };
+      throw new TokenizerModelError({
+        path,
+        field: 'trainer_spec.model_type',
+        expected: 'BPE (2) or UNIGRAM (1)',
+        actual: names[modelType] ? `${names[modelType]} (${modelType}, not supported)` : `unknown value ${modelType}`,
+      });
+    }
+    this.modelType = modelType === ModelType.BPE ? 'bpe' : 'unigram';
+    const count = proto.pieces.length;
+    this.pieces = new Array<string>(count);
+    this.scores = new Float32Array(count);
+    this.types = new Uint8Array(count);
+    this.byteLengths = new Int32Array(count);
+    const userDefined: string[] = [];
+    let unkId = -1;
+    for (let id = 0; id < count; id++) {
+      const entry = proto.pieces[id];
+      const piece = entry.piece ?? '';
+      const type = entry.type ?? PieceType.NORMAL;
+      if (piece.length === 0) {
+        throw new TokenizerModelError({ path, field: `pieces[${id}].piece`, expected: 'a non-empty string', actual: 'empty' });
+      }
+      if (type < PieceType.NORMAL || type > PieceType.BYTE) {
+        throw new TokenizerModelError({ path, field: `pieces[${id}].type`, expected: '1..6', actual: String(type) });
+      }
+      this.pieces[id] = piece;
+      this.scores[id] = entry.score ?? 0;
+      this.types[id] = type;
+      const normal = type === PieceType.NORMAL || type === PieceType.USER_DEFINED || type === PieceType.UNUSED;
+      const table = normal ? this.normalPieces : this.reservedPieces;
+      if (table.has(piece)) {
+        throw new TokenizerModelError({
+          path,
+          field: `pieces[${id}].piece`,
+          expected: 'a piece not defined before',
+          actual: `${JSON.stringify(piece)}, already id ${table.get(piece)}`,
+        });
+      }
+      table.set(piece, id);
+      if (type === PieceType.USER_DEFINED) userDefined.push(piece);
+      if (type === PieceType.UNKNOWN) unkId = id;
+      if (type === PieceType.BYTE) {
+        const match = /^<0x([0-9A-F]{2})>$/.exec(piece);
+        if (!match) {
+          throw new TokenizerModelError({ path, field: `pieces[${id}]`, expected: 'a BYTE piece <0xHH>', actual: piece });
+        }
+        this.byteIds[Number.parseInt(match[1], 16)] = id;
+      }
+      if (type === PieceType.NORMAL) {
+        this.maxScore = Math.max(this.maxScore, this.scores[id]);
+        this.minScore = Math.min(this.minScore, this.scores[id]);
+      }
+      if (normal) this.maxPieceLength = Math.max(this.maxPieceLength, piece.length);
+      this.byteLengths[id] = utf8Bytes(piece).length;
+    }
+    if (unkId < 0) {
+      throw new TokenizerModelError({ path, field: 'pieces', expected: 'one UNKNOWN piece (<unk>)', actual: 'none' });
+    }
+    this.unkId = unkId;
+    this.byteFallback = trainer.byte_fallback === true;
+    if (this.byteFallback) {
+      const missing = [...this.byteIds].flatMap((id, byte) => (id < 0 ? [byte] : []));
+      if (missing.length > 0) {
+        const hex = missing.slice(0, 4).map((byte) => `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
+        throw new TokenizerModelError({
+          path,
+          field: 'pieces',
+          expected: 'all 256 BYTE pieces <0x00>..<0xFF> (trainer_spec.byte_fallback is true)',
+          actual: `${missing.length} missing (${hex.join(', ')}${missing.length > 4 ? ', …' : ''})`,
+        });
+      }
+    }
+    this.userDefined = new PrefixMatcher(userDefined);
+    const charsmap = proto.normalizer_spec?.precompiled_charsmap;
+    if (charsmap && charsmap.length > 0) {
+      try {
+        this.charsmap = new PrecompiledCharsmap(charsmap);
+      } catch (error) {
+        throw new TokenizerModelError({
+          path,
+          field: 'normalizer_spec.precompiled_charsmap',
+          expected: 'a valid precompiled charsmap',
+          actual: (error as Error).message,
+        });
+      }
+    }
+    if (this.modelType === 'bpe') this.buildPairs();
+  }
+
+  /** Every (left, right) split of every mergeable piece whose halves can be symbols. */
+  private buildPairs(): void {
+    const symbolOf = (text: string): number => {
+      const id = this.normalPieces.get(text);
+      if (id !== undefined) return id;
+      const code = text.codePointAt(0)!;
+      if (text.length !== (code > 0xffff ? 2 : 1)) return -1;
+      let extra = this.extraChars.get(text);
+      if (extra === undefined) {
+        extra = this.pieces.length + this.extraChars.size;
+        this.extraChars.set(text, extra);
+        this.extraLengths.push(text.length);
+      }
+      return extra;
+    };
+    for (const [piece, id] of this.normalPieces) {
+      for (let split = 1; split < piece.length; split++) {
+        const code = piece.charCodeAt(split);
+        if (code >= 0xdc00 && code <= 0xdfff) continue; // inside a surrogate pair
+        const left = symbolOf(piece.slice(0, split));
+        if (left < 0) continue;
+        const right = symbolOf(piece.slice(split));
+        if (right < 0) continue;
+        this.pairs.set(left * PAIR_SHIFT + right, id);
+      }
+    }
+  }
+
+  charSymbol(char: string): number {
+    return this.normalPieces.get(char) ?? this.extraChars.get(char) ?? -1;
+  }
+  mergeOf(left: number, right: number): number {
+    return this.pairs.get(left * PAIR_SHIFT + right) ?? -1;
+  }
+  score(id: number): number {
+    return this.scores[id];
+  }
+  isUnused(id: number): boolean {
+    return id < this.types.length && this.types[id] === PieceType.UNUSED;
+  }
+  isUserDefined(id: number): boolean {
+    return this.types[id] === PieceType.USER_DEFINED;
+  }
+  symbolLength(id: number): number {
+    return id < this.pieces.length ? this.pieces[id].length : this.extraLengths[id - this.pieces.length];
+  }
+  byteLength(id: number): number {
+    return this.byteLengths[id];
+  }
+  lookup(piece: string): number | undefined {
+    const id = this.normalPieces.get(piece);
+    return id === undefined || this.types[id] === PieceType.UNUSED ? undefined : id;
+  }
+  /** sentencepiece's `PieceToId`: reserved pieces first, then normal ones, else `<unk>`. */
+  pieceToId(piece: string): number {
+    return this.reservedPieces.get(piece) ?? this.normalPieces.get(piece) ?? this.unkId;
+  }
+}
