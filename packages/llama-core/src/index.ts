@@ -1,1 +1,54 @@
-export const packageName = '@lawgpt/llama-core';
+export {
+  type BackendName,
+  type SelectBackendOptions,
+  type SelectedBackend,
+  selectBackend,
+} from './backend.js';
+export {
+  createLlamaConfig,
+  type LlamaConfig,
+  type LlamaConfigInit,
+  parseLlamaConfig,
+  type RopeScaling,
+  readLlamaConfig,
+  toHfConfig,
+} from './config.js';
+export {
+  BackendError,
+  ConfigError,
+  InputError,
+  LlamaError,
+  SafetensorsError,
+  WeightError,
+} from './errors.js';
+export { KVCache } from './kv-cache.js';
+export type { ForwardContext, LinearHook } from './layers/context.js';
+export { type LoadModelOptions, loadModel } from './load.js';
+export { type ForwardOptions, LlamaModel, type RunOptions, type RunResult } from './model.js';
+export { attention, repeatKv } from './ops/attention.js';
+export { embedding } from './ops/embedding.js';
+export { linear } from './ops/linear.js';
+export { OP_KERNELS } from './ops/named-op.js';
+export { rmsNorm } from './ops/rms-norm.js';
+export { rope } from './ops/rope.js';
+export { createRng, type Rng } from './random.js';
+export { createRandomModel, type RandomModelOptions } from './random-model.js';
+export { resizeTokenEmbeddings } from './resize-token-embeddings.js';
+export { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
+export { bf16ToF32, type FloatDtype, f16ToF32, f32ToBf16, f32ToF16 } from './safetensors/dtype.js';
+export type { SafetensorsHeader, SafetensorsTensorInfo } from './safetensors/header.js';
+export {
+  type Float32TensorData,
+  type ReadSafetensorsOptions,
+  readSafetensors,
+  SafetensorsFile,
+} from './safetensors/reader.js';
+export {
+  type TensorSource,
+  type WriteCheckpointOptions,
+  type WriteSafetensorsOptions,
+  writeCheckpoint,
+  writeSafetensors,
+} from './safetensors/writer.js';
+export { type SaveModelOptions, saveModel } from './save.js';
+export { type ParameterSpec, parameterSpecs } from './weights.js';

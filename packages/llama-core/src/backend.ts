@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+import { BackendError } from './errors.js';
+
+/**
+ * TensorFlow.js backends: `tensorflow` = `@tensorflow/tfjs-node` (libtensorflow, CPU),
+ * `gpu` = `@tensorflow/tfjs-node-gpu` (CUDA), `wasm` = `@tensorflow/tfjs-backend-wasm`, `cpu` = pure JS.
+ */
+export type BackendName = 'tensorflow' | 'gpu' | 'wasm' | 'cpu';
+
+const BACKENDS: readonly BackendName[] = ['tensorflow', 'gpu', 'wasm', 'cpu'];
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /** Backend to use; default `$LAWGPT_BACKEND`, else `wasm`, falling back to `cpu`. */
+  backend?: BackendName;
+}
+
+/** The backend that is active after {@link selectBackend}. */
+export interface SelectedBackend {
+  /** Our name for it. */
+  name: BackendName;
+  /** tfjs's registered name (`tensorflow` for both node packages). */
+  tfjsName: string;
+  /** Why this one: `option`, `env` (LAWGPT_BACKEND) or `default`. */
+  source: 'option' | 'env' | 'default';
+}
+
+const PACKAGES: Partial<Record<BackendName, string>> = {
+  tensorflow: '@tensorflow/tfjs-node',
+  gpu: '@tensorflow/tfjs-node-gpu',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+};
+
+/**
+ * Activate a backend. An explicitly requested backend (option or `LAWGPT_BACKEND`) that is not
+ * installed or fails to start throws {@link BackendError}; the default tries `wasm`, then `cpu`.
+ */
+export async function selectBackend({ backend }: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  const fromEnv = process.env.LAWGPT_BACKEND?.trim();
+  const requested = backend ?? (fromEnv ? fromEnv : undefined);
+  if (requested !== undefined) {
+    if (!BACKENDS.includes(requested as BackendName)) {
+      throw new BackendError(requested, `unknown backend; use one of ${BACKENDS.join(', ')}`);
+    }
+    const name = requested as BackendName;
+    await activate(name);
+    return { name, tfjsName: tf.getBackend(), source: backend ? 'option' : 'env' };
+  }
+  try {
+    await activate('wasm');
+    return { name: 'wasm', tfjsName: tf.getBackend(), source: 'default' };
+  } catch {
+    await activate('cpu');
+    return { name: 'cpu', tfjsName: tf.getBackend(), source: 'default' };
+  }
+}
+
+async function activate(name: BackendName): Promise<void> {
+  const tfjsName = name === 'gpu' ? 'tensorflow' : name;
+  if (tf.getBackend() === tfjsName && (name !== 'gpu' || gpuLoaded)) return;
+  const packageName = PACKAGES[name];
+  if (packageName) await importBackendPackage(name, packageName);
+  let ok = false;
+  try {
+    ok = await tf.setBackend(tfjsName);
+  } catch (error) {
+    throw new BackendError(name, `tf.setBackend('${tfjsName}') failed: ${(error as Error).message}`);
+  }
+  if (!ok)
+    throw new BackendError(name, `tf.setBackend('${tfjsName}') returned false (initialisation failed)`);
+  await tf.ready();
+}
+
+let gpuLoaded = false;
+
+async function importBackendPackage(name: BackendName, packageName: string): Promise<void> {
+  try {
+    await import(packageName);
+    if (name === 'gpu') gpuLoaded = true;
+  } catch (error) {
+    const hint =
+      name === 'wasm'
+        ? 'reinstall @lawgpt/llama-core'
+        : `install it with \`npm install ${packageName}@4.22.0\` (downloads libtensorflow${name === 'gpu' ? ' with CUDA' : ''})`;
+    throw new BackendError(name, `cannot import ${packageName} (${(error as Error).message}); ${hint}`);
+  }
+}

@@ -1,0 +1,92 @@
+/** Base class of every error thrown by @lawgpt/llama-core. */
+export class LlamaError extends Error {
+  override name = 'LlamaError';
+}
+
+/** A `config.json` field is missing, has the wrong type or an unsupported value. */
+export class ConfigError extends LlamaError {
+  override name = 'ConfigError';
+  constructor(
+    /** File the config came from, when known. */
+    readonly path: string | undefined,
+    /** The offending field, e.g. `rope_scaling.type`. */
+    readonly field: string,
+    /** What was expected. */
+    readonly expected: string,
+    /** What was found. */
+    readonly actual: unknown,
+  ) {
+    super(`${path ?? 'config'}: field "${field}" must be ${expected}, got ${describeValue(actual)}`);
+  }
+}
+
+/** A safetensors file or index is malformed (truncated, bad header, bad offsets, unknown dtype). */
+export class SafetensorsError extends LlamaError {
+  override name = 'SafetensorsError';
+  constructor(
+    /** The file. */
+    readonly path: string,
+    /** What is wrong, naming the header field or tensor. */
+    readonly detail: string,
+    /** The tensor concerned, when there is one. */
+    readonly tensor?: string,
+  ) {
+    super(`${path}: ${tensor ? `tensor "${tensor}": ` : ''}${detail}`);
+  }
+}
+
+/** A checkpoint's tensor is missing, unexpected or has the wrong shape for the config. */
+export class WeightError extends LlamaError {
+  override name = 'WeightError';
+  constructor(
+    /** HF tensor name, e.g. `model.layers.0.self_attn.q_proj.weight`. */
+    readonly tensor: string,
+    /** Expected shape (or `"present"` / `"absent"`). */
+    readonly expected: string,
+    /** Actual shape (or `"missing"` / `"unexpected"`). */
+    readonly actual: string,
+    /** Where it was looked for. */
+    readonly path?: string,
+  ) {
+    super(`${path ? `${path}: ` : ''}tensor "${tensor}" expected ${expected}, got ${actual}`);
+  }
+}
+
+/** A requested TensorFlow.js backend is not installed or failed to initialise. */
+export class BackendError extends LlamaError {
+  override name = 'BackendError';
+  constructor(
+    /** The backend asked for. */
+    readonly backend: string,
+    /** Why it is unavailable and how to get it. */
+    readonly detail: string,
+  ) {
+    super(`backend "${backend}" is not available: ${detail}`);
+  }
+}
+
+/** Bad arguments to forward/generate/loss (shapes, ids out of range, conflicting options). */
+export class InputError extends LlamaError {
+  override name = 'InputError';
+  constructor(
+    /** The argument or option at fault, e.g. `inputIds[1]`. */
+    readonly field: string,
+    /** What was expected. */
+    readonly expected: string,
+    /** What was found. */
+    readonly actual: unknown,
+  ) {
+    super(`${field} must be ${expected}, got ${describeValue(actual)}`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined (missing)';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}

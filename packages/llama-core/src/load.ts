@@ -1,0 +1,34 @@
+import { type BackendName, selectBackend } from './backend.js';
+import { readLlamaConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { LlamaModel } from './model.js';
+import { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
+import { loadParameters } from './weights.js';
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** TensorFlow.js backend; default `$LAWGPT_BACKEND`, else wasm, else cpu. */
+  backend?: BackendName;
+  /** Compute dtype. Only `float32` (F16/BF16 checkpoints are widened exactly on load). */
+  dtype?: 'float32';
+}
+
+/**
+ * Load a HF LLaMA folder (`config.json` + `model.safetensors` or a sharded index): the config is
+ * validated, then every tensor's shape against it, then the tensors are read one at a time.
+ */
+export async function loadModel(
+  dir: string,
+  { backend, dtype = 'float32' }: LoadModelOptions = {},
+): Promise<LlamaModel> {
+  if (dtype !== 'float32') throw new ConfigError(undefined, 'options.dtype', '"float32"', dtype);
+  const selected = await selectBackend({ backend });
+  const config = await readLlamaConfig(dir);
+  const checkpoint = await SafetensorsCheckpoint.open(dir);
+  try {
+    const parameters = await loadParameters(checkpoint, config);
+    return new LlamaModel(config, parameters, selected);
+  } finally {
+    await checkpoint.close();
+  }
+}

@@ -1,0 +1,35 @@
+import { type BackendName, selectBackend } from './backend.js';
+import type { LlamaConfig } from './config.js';
+import { LlamaModel } from './model.js';
+import { createRng, fillNormal } from './random.js';
+import { type LlamaParameters, parameterSpecs, toVariable } from './weights.js';
+
+/** Options of {@link createRandomModel}. */
+export interface RandomModelOptions {
+  /** Seed of the weights (same seed → same model). Default 0. */
+  seed?: number;
+  /** Standard deviation of non-norm weights (HF `initializer_range`). Default 0.02. */
+  std?: number;
+  /** Backend to select first; default as {@link selectBackend}. */
+  backend?: BackendName;
+}
+
+/**
+ * A model with random weights, initialised like the test fixtures: RMSNorm weights
+ * `1 + 0.1·N(0,1)`, everything else `std·N(0,1)`. For demos, tests and benchmarks.
+ */
+export async function createRandomModel(
+  config: LlamaConfig,
+  { seed = 0, std = 0.02, backend }: RandomModelOptions = {},
+): Promise<LlamaModel> {
+  const selected = await selectBackend({ backend });
+  const rng = createRng(seed);
+  const parameters: LlamaParameters = new Map();
+  for (const spec of parameterSpecs(config)) {
+    const size = spec.shape.reduce((product, value) => product * value, 1);
+    const isNorm = spec.shape.length === 1;
+    const values = fillNormal(new Float32Array(size), rng, isNorm ? 1 : 0, isNorm ? 0.1 : std);
+    parameters.set(spec.name, toVariable(values, spec));
+  }
+  return new LlamaModel(config, parameters, selected);
+}

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LlamaConfig } from './config.js';
+import { WeightError } from './errors.js';
+import type { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
+
+/** One parameter tensor of a LLaMA checkpoint. */
+export interface ParameterSpec {
+  /** HF name, e.g. `model.layers.0.self_attn.q_proj.weight`. */
+  name: string;
+  /** Shape in the HF file (`nn.Linear` weights are `[out, in]`). */
+  shape: number[];
+  /**
+   * Linear weights are kept in memory transposed, `[in, out]`, so that `x · W` is an untransposed
+   * matMul (the backend's fast path); they are transposed back when saved.
+   */
+  transposed: boolean;
+}
+
+/** Every parameter of a `LlamaForCausalLM` with `config`, in HF order. */
+export function parameterSpecs(config: LlamaConfig): ParameterSpec[] {
+  const {
+    vocabSize: V,
+    hiddenSize: D,
+    intermediateSize: I,
+    numAttentionHeads: H,
+    numKeyValueHeads: KV,
+    headDim,
+  } = config;
+  const specs: ParameterSpec[] = [{ name: 'model.embed_tokens.weight', shape: [V, D], transposed: false }];
+  const linear = (name: string, out: number, input: number) =>
+    specs.push({ name, shape: [out, input], transposed: true });
+  for (let i = 0; i < config.numHiddenLayers; i++) {
+    const prefix = `model.layers.${i}`;
+    specs.push({ name: `${prefix}.input_layernorm.weight`, shape: [D], transposed: false });
+    linear(`${prefix}.self_attn.q_proj.weight`, H * headDim, D);
+    linear(`${prefix}.self_attn.k_proj.weight`, KV * headDim, D);
+    linear(`${prefix}.self_attn.v_proj.weight`, KV * headDim, D);
+    linear(`${prefix}.self_attn.o_proj.weight`, D, H * headDim);
+    specs.push({ name: `${prefix}.post_attention_layernorm.weight`, shape: [D], transposed: false });
+    linear(`${prefix}.mlp.gate_proj.weight`, I, D);
+    linear(`${prefix}.mlp.up_proj.weight`, I, D);
+    linear(`${prefix}.mlp.down_proj.weight`, D, I);
+  }
+  specs.push({ name: 'model.norm.weight', shape: [D], transposed: false });
+  if (!config.tieWordEmbeddings) linear('lm_head.weight', V, D);
+  return specs;
+}
+
+/** Tensors HF checkpoints may hold that carry no parameters. */
+const IGNORED = /(^|\.)rotary_emb\.inv_freq$/;
+
+/** Model parameters by HF name, as tfjs variables (linear weights `[in, out]`). */
+export type LlamaParameters = Map<string, tf.Variable>;
+
+/**
+ * Check a checkpoint against `config` (every tensor present with the right shape, nothing
+ * unexpected), naming the first bad tensor and its file.
+ */
+export function validateCheckpoint(checkpoint: SafetensorsCheckpoint, config: LlamaConfig): void {
+  const specs = parameterSpecs(config);
+  const expected = new Set(specs.map((spec) => spec.name));
+  for (const spec of specs) {
+    const info = checkpoint.info(spec.name);
+    if (!info)
+      throw new WeightError(spec.name, `shape [${spec.shape.join(', ')}]`, 'missing', checkpoint.dir);
+    if (
+      info.shape.length !== spec.shape.length ||
+      info.shape.some((size, axis) => size !== spec.shape[axis])
+    ) {
+      throw new WeightError(
+        spec.name,
+        `shape [${spec.shape.join(', ')}] (from config.json)`,
+        `[${info.shape.join(', ')}]`,
+        info.path,
+      );
+    }
+  }
+  for (const name of checkpoint.names) {
+    if (expected.has(name) || IGNORED.test(name)) continue;
+    if (config.tieWordEmbeddings && name === 'lm_head.weight') continue;
+    throw new WeightError(
+      name,
+      'absent (not a LlamaForCausalLM parameter for this config)',
+      'unexpected',
+      checkpoint.info(name)?.path,
+    );
+  }
+}
+
+/** Read every parameter, one tensor at a time, into tfjs variables (non-trainable until asked). */
+export async function loadParameters(
+  checkpoint: SafetensorsCheckpoint,
+  config: LlamaConfig,
+): Promise<LlamaParameters> {
+  validateCheckpoint(checkpoint, config);
+  const parameters: LlamaParameters = new Map();
+  try {
+    for (const spec of parameterSpecs(config)) {
+      const { data } = await checkpoint.read(spec.name);
+      parameters.set(spec.name, toVariable(data, spec));
+    }
+  } catch (error) {
+    for (const variable of parameters.values()) variable.dispose();
+    throw error;
+  }
+  return parameters;
+}
+
+/** A variable in memory layout from HF-layout float32 values. */
+export function toVariable(data: Float32Array, spec: ParameterSpec): tf.Variable {
+  const value = tf.tidy(() => {
+    const tensor = tf.tensor(data, spec.shape, 'float32');
+    return spec.transposed ? tf.transpose(tensor) : tensor;
+  });
+  const variable = tf.variable(value, false);
+  value.dispose();
+  return variable;
+}
+
+/** HF-layout float32 values of a parameter (linear weights transposed back to `[out, in]`). */
+export async function hfValues(variable: tf.Tensor, spec: ParameterSpec): Promise<Float32Array> {
+  const tensor = spec.transposed ? tf.transpose(variable) : variable;
+  const values = (await tensor.data()) as Float32Array;
+  if (tensor !== variable) tensor.dispose();
+  return values;
+}
