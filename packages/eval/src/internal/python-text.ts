@@ -1,0 +1,48 @@
+/**
+ * Python `str` semantics the upstream scorer relies on, for JavaScript strings.
+ * Python indexes by code point; JavaScript by UTF-16 unit — helpers here work on code points.
+ */
+
+/** Python's `str.isspace()` set (Unicode White_Space plus the \x1c–\x1f separators). */
+const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const SPACE_RUN = new RegExp(`[${PY_SPACE}]+`, 'u');
+const LEADING = new RegExp(`^[${PY_SPACE}]+`, 'u');
+const TRAILING = new RegExp(`[${PY_SPACE}]+$`, 'u');
+
+/** Python `s.split()` (no argument): split on whitespace runs, drop empty strings. */
+export function pySplitWhitespace(text: string): string[] {
+  return text.split(SPACE_RUN).filter((part) => part.length > 0);
+}
+
+/** Python `s.strip()` (no argument). */
+export function pyStrip(text: string): string {
+  return text.replace(LEADING, '').replace(TRAILING, '');
+}
+
+/** True when `ch` is Python whitespace. */
+export function pyIsSpace(ch: string): boolean {
+  return SPACE_RUN.test(ch);
+}
+
+/** Characters whose Unicode Numeric_Type is Digit but that are not decimal digits (Python `isdigit()` is true). */
+const EXTRA_DIGITS =
+  '\\u00b2\\u00b3\\u00b9\\u2070\\u2074-\\u2079\\u2080-\\u2089\\u2460-\\u2468\\u2474-\\u247c\\u2488-\\u2490\\u24ea\\u24f5-\\u24fd\\u24ff\\u2776-\\u277e\\u2780-\\u2788\\u278a-\\u2792\\u{1f100}-\\u{1f10a}';
+const DIGIT_OR_ALPHA = new RegExp(`^[\\p{L}\\p{Nd}${EXTRA_DIGITS}]$`, 'u');
+
+/** Python `ch.isdigit() or ch.isalpha()` for one code point. */
+export function pyIsDigitOrAlpha(ch: string): boolean {
+  return DIGIT_OR_ALPHA.test(ch);
+}
+
+/** Code points of `text` (Python's view of a string). */
+export function codePoints(text: string): string[] {
+  return Array.from(text);
+}
+
+/** Python `int()` / `float()` of a string of Unicode decimal digits (as matched by Python's `\d`). */
+export function pyNumber(text: string): number {
+  return Number(text.normalize('NFKC'));
+}
+
+/** Python's `\d` (Unicode decimal digit) as a regex source fragment; use with the `u` flag. */
+export const PY_DIGIT = '\\p{Nd}';

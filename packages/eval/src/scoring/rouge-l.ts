@@ -1,0 +1,71 @@
+import { pySplitWhitespace, pyStrip } from '../internal/python-text.js';
+import type { LawBenchPrediction } from '../lawbench-predictions.js';
+import { jiebaCut } from './jieba-segmenter.js';
+import { mean, type TaskScore } from './task-score.js';
+
+const SENTENCE_RULES: Array<[RegExp, string]> = [
+  [/([。！？?])([^”’])/gu, '$1\n$2'],
+  [/(\.{6})([^”’])/gu, '$1\n$2'],
+  [/(…{2})([^”’])/gu, '$1\n$2'],
+  [/([。！？?][”’])([^，。！？?])/gu, '$1\n$2'],
+];
+
+/** rouge_chinese's tokens of one (already space-segmented) text: sentence split, whitespace-normalised, split(" "). */
+export function rougeTokens(text: string): string[] {
+  let split = text;
+  for (const [pattern, replacement] of SENTENCE_RULES) split = split.replace(pattern, replacement);
+  const tokens: string[] = [];
+  for (const sentence of split.split('\n')) {
+    if (sentence.length === 0) continue;
+    tokens.push(...pySplitWhitespace(sentence).join(' ').split(' '));
+  }
+  return tokens;
+}
+
+/** Length of the longest common subsequence of two token lists. */
+export function lcsLength(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let previous = new Uint32Array(b.length + 1);
+  let current = new Uint32Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    const token = a[i - 1];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = token === b[j - 1] ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
+    }
+    [previous, current] = [current, previous];
+  }
+  return previous[b.length];
+}
+
+/** ROUGE-L F of two space-segmented texts, as rouge_chinese 1.0.3 computes it. */
+export function rougeLF(hypothesis: string, reference: string): number {
+  const hyp = rougeTokens(hypothesis);
+  const ref = rougeTokens(reference);
+  if (hyp.length === 0 || ref.length === 0) return 0;
+  const lcs = lcsLength(hyp, ref);
+  const precision = lcs / hyp.length;
+  const recall = lcs / ref.length;
+  return (2 * precision * recall) / (precision + recall + 1e-8);
+}
+
+/** LawBench's ROUGE-L of a prediction vs its reference: jieba words joined by spaces; empty hypothesis → `无内容`. */
+export function lawbenchRougeL(prediction: string, reference: string): number {
+  let hypothesis = jiebaCut(prediction).join(' ');
+  if (pyStrip(hypothesis) === '') hypothesis = '无内容';
+  return rougeLF(hypothesis, jiebaCut(reference).join(' '));
+}
+
+function scoreRouge(items: LawBenchPrediction[], referenceOf: (answer: string) => string): TaskScore {
+  const scores = items.map((item) => lawbenchRougeL(item.prediction, referenceOf(item.refr)));
+  return { score: mean(scores), abstentionRate: 0, n: items.length };
+}
+
+/** 1-1 article recitation (reference without its leading `答案:`). */
+export function scoreArticleRecitation(items: LawBenchPrediction[]): TaskScore {
+  return scoreRouge(items, (answer) => (answer.startsWith('答案:') ? answer.slice(3) : answer));
+}
+
+/** 2-7 opinion summarization, 3-2 scene-based article prediction, 3-8 consultation (reference as is). */
+export function scoreRougeTask(items: LawBenchPrediction[]): TaskScore {
+  return scoreRouge(items, (answer) => answer);
+}
