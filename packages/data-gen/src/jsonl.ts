@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DataGenParseError } from './errors.js';
+
+/** Parse JSONL text; a malformed line throws `DataGenParseError` naming the file and line. Blank lines are skipped. */
+export function parseJsonl<T = unknown>(text: string, options: { path?: string } = {}): T[] {
+  const path = options.path ?? '<string>';
+  const records: T[] = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index].trim();
+    if (!line) continue;
+    try {
+      records.push(JSON.parse(line) as T);
+    } catch (error) {
+      throw new DataGenParseError({ path, line: index + 1, message: `malformed JSON: ${(error as Error).message}` });
+    }
+  }
+  return records;
+}
+
+/** Read a JSONL file (see {@link parseJsonl}). */
+export async function readJsonl<T = unknown>(path: string): Promise<T[]> {
+  return parseJsonl<T>(await readFile(path, 'utf8'), { path });
+}
+
+/** Write `content` to `path` atomically: a temp file in the same folder, then rename. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, content);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Append one record as a JSON line (a single write, so a record is either whole or a torn last line). */
+export async function appendJsonl(path: string, record: unknown): Promise<void> {
+  await appendFile(path, `${JSON.stringify(record)}\n`);
+}
+
+/**
+ * Read the records of an append-only JSONL output for resuming. A torn last line (a run killed while
+ * writing) is cut off the file and reported in `truncatedBytes`; a malformed line elsewhere throws.
+ */
+export async function readResumableJsonl<T = unknown>(path: string): Promise<{ records: T[]; truncatedBytes: number }> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return { records: [], truncatedBytes: 0 };
+  }
+  const buffer = await readFile(path);
+  const lastNewline = buffer.lastIndexOf(0x0a);
+  const complete = lastNewline + 1;
+  let truncatedBytes = 0;
+  if (complete < size) {
+    truncatedBytes = size - complete;
+    await truncate(path, complete);
+  }
+  const records = parseJsonl<T>(buffer.subarray(0, complete).toString('utf8'), { path });
+  return { records, truncatedBytes };
+}
+
+/** Make sure a folder exists and return an open-for-append handle's path helper. */
+export async function ensureFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const handle = await open(path, 'a');
+  await handle.close();
+}

@@ -1,0 +1,121 @@
+/** Options of {@link createMinHasher}. */
+export interface MinHashOptions {
+  /** Number of hash functions (signature length). Default 128. */
+  permutations?: number;
+  /** Characters per shingle. Default 5 (Chinese text is shingled by characters, not words). */
+  shingleSize?: number;
+  /** Seed of the hash functions. Default 1. */
+  seed?: number;
+}
+
+/** MinHash signatures over character shingles. */
+export interface MinHasher {
+  readonly permutations: number;
+  signature(text: string): Uint32Array;
+}
+
+function fnv1a(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = start; index < end; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+// A 32-bit avalanche mix (murmur3 finaliser): one "permutation" per seed.
+function mix(value: number): number {
+  let x = value;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Create a MinHasher; same options → same signatures. */
+export function createMinHasher(options: MinHashOptions = {}): MinHasher {
+  const { permutations = 128, shingleSize = 5, seed = 1 } = options;
+  const seeds = new Uint32Array(permutations);
+  for (let index = 0; index < permutations; index++) seeds[index] = mix(seed * 0x9e3779b1 + index * 0x7f4a7c15);
+  return {
+    permutations,
+    signature(text: string): Uint32Array {
+      const signature = new Uint32Array(permutations).fill(0xffffffff);
+      const last = Math.max(1, text.length - shingleSize + 1);
+      const seen = new Set<number>();
+      for (let start = 0; start < last; start++) {
+        const shingle = fnv1a(text, start, Math.min(text.length, start + shingleSize));
+        if (seen.has(shingle)) continue;
+        seen.add(shingle);
+        for (let index = 0; index < permutations; index++) {
+          const value = mix(shingle ^ seeds[index]);
+          if (value < signature[index]) signature[index] = value;
+        }
+      }
+      return signature;
+    },
+  };
+}
+
+/** Estimated Jaccard similarity: the fraction of equal signature slots. */
+export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
+  let equal = 0;
+  for (let index = 0; index < a.length; index++) if (a[index] === b[index]) equal++;
+  return equal / a.length;
+}
+
+/** Exact Jaccard similarity of two texts' character shingle sets (for tests and verification). */
+export function shingleJaccard(a: string, b: string, shingleSize = 5): number {
+  const shingles = (text: string) => {
+    const set = new Set<string>();
+    for (let start = 0; start < Math.max(1, text.length - shingleSize + 1); start++) set.add(text.slice(start, start + shingleSize));
+    return set;
+  };
+  const left = shingles(a);
+  const right = shingles(b);
+  let common = 0;
+  for (const item of left) if (right.has(item)) common++;
+  return common / (left.size + right.size - common);
+}
+
+/**
+ * Locality-sensitive index of MinHash signatures (bands × rows). `add` returns the id of an earlier
+ * signature whose estimated Jaccard is ≥ threshold, or undefined (and then stores this one).
+ */
+export class MinHashIndex {
+  private readonly buckets: Map<string, number[]>[];
+  private readonly signatures: Uint32Array[] = [];
+  private readonly rows: number;
+
+  constructor(
+    readonly threshold: number,
+    readonly permutations = 128,
+    bands = 32,
+  ) {
+    this.rows = Math.floor(permutations / bands);
+    this.buckets = Array.from({ length: bands }, () => new Map<string, number[]>());
+  }
+
+  /** Near-duplicate id or undefined; a new signature is stored only when it is not a near duplicate. */
+  add(signature: Uint32Array): number | undefined {
+    const keys = this.buckets.map((_, band) => signature.subarray(band * this.rows, (band + 1) * this.rows).join(','));
+    const checked = new Set<number>();
+    for (let band = 0; band < keys.length; band++) {
+      for (const candidate of this.buckets[band].get(keys[band]) ?? []) {
+        if (checked.has(candidate)) continue;
+        checked.add(candidate);
+        if (estimateJaccard(signature, this.signatures[candidate]) >= this.threshold) return candidate;
+      }
+    }
+    const id = this.signatures.length;
+    this.signatures.push(signature);
+    keys.forEach((key, band) => {
+      const list = this.buckets[band].get(key);
+      if (list) list.push(id);
+      else this.buckets[band].set(key, [id]);
+    });
+    return undefined;
+  }
+}
