@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KVCache } from '../kv-cache.js';
+import type { LlamaModel } from '../model.js';
+import type { GenerateOptions } from './generate-options.js';
+import { composeProcessors, type LogitsProcessor } from './logits-processor.js';
+import { repetitionPenaltyProcessor } from './repetition-penalty.js';
+import { temperatureProcessor } from './temperature.js';
+import { topKProcessor } from './top-k.js';
+import { topPProcessor } from './top-p.js';
+
+/** Next-token logits of each row (last position), read back to JS. */
+export async function lastLogits(
+  model: LlamaModel,
+  inputIds: number[][],
+  cache: KVCache,
+): Promise<Float32Array[]> {
+  const logits = model.forward(inputIds, { cache });
+  const [batch, seq, vocab] = logits.shape;
+  const last = tf.slice(logits, [0, seq - 1, 0], [batch, 1, vocab]);
+  logits.dispose();
+  const values = (await last.data()) as Float32Array;
+  last.dispose();
+  return Array.from({ length: batch }, (_, row) => values.slice(row * vocab, (row + 1) * vocab));
+}
+
+/** HF order: repetition penalty, then temperature, top-k, top-p, then the caller's processors. */
+export function samplingProcessor(options: GenerateOptions): LogitsProcessor {
+  const { temperature, topK = 0, topP = 1, repetitionPenalty = 1, logitsProcessors = [] } = options;
+  const processors: LogitsProcessor[] = [];
+  if (repetitionPenalty !== 1) processors.push(repetitionPenaltyProcessor(repetitionPenalty));
+  if (temperature !== undefined && temperature !== 0 && temperature !== 1)
+    processors.push(temperatureProcessor(temperature));
+  if (topK > 0) processors.push(topKProcessor(topK));
+  if (topP < 1) processors.push(topPProcessor(topP));
+  processors.push(...logitsProcessors);
+  return composeProcessors(processors);
+}
