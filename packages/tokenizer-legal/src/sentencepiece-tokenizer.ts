@@ -11,7 +11,7 @@ import type { DecodeOptions, EncodeOptions, Tokenizer } from './tokenizer.js';
 
 /** A SentencePiece model (`tokenizer.model`) with encode/decode identical to the sentencepiece library. */
 export class SentencePieceTokenizer implements Tokenizer {
-  readonly format = 'sentencepiece' as const;
+  readonly format: 'sentencepiece' | 'tokenizer.json' = 'sentencepiece';
   readonly modelType: 'bpe' | 'unigram';
   readonly vocabSize: number;
   readonly bosId: number;
@@ -26,10 +26,15 @@ export class SentencePieceTokenizer implements Tokenizer {
   private readonly settings: NormalizerSettings;
   private readonly unkSurface: string;
 
-  constructor(proto: ModelProto, path = '<memory>') {
+  /**
+   * @param proto The model.
+   * @param path Its file, for error messages.
+   * @param merges Hugging Face merge list: merge by list rank instead of piece score (see {@link SentencePieceVocabulary}).
+   */
+  constructor(proto: ModelProto, path = '<memory>', merges?: ReadonlyArray<readonly [string, string]>) {
     this.proto = proto;
     this.path = path;
-    this.vocabulary = new SentencePieceVocabulary(proto, path);
+    this.vocabulary = new SentencePieceVocabulary(proto, path, merges);
     this.modelType = this.vocabulary.modelType;
     this.vocabSize = proto.pieces.length;
     const trainer = proto.trainer_spec ?? {};

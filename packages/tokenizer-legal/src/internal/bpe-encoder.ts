@@ -11,8 +11,8 @@ export interface BpeVocabulary {
   charSymbol(char: string): number;
   /** Merged symbol id of the pair, or -1. */
   mergeOf(left: number, right: number): number;
-  /** Score of a merged piece. */
-  score(id: number): number;
+  /** Priority of merging the pair into `merged` (higher merges first). */
+  mergeScore(left: number, right: number, merged: number): number;
   /** True for UNUSED pieces (merged, then resegmented into their parts). */
   isUnused(id: number): boolean;
   /** UTF-16 length of a symbol's string. */
@@ -55,7 +55,7 @@ export function bpeSegment(chars: string[], frozen: Uint8Array, vocabulary: BpeV
     if (leftSymbol < 0 || rightSymbol < 0) return;
     const merged = vocabulary.mergeOf(leftSymbol, rightSymbol);
     if (merged < 0) return;
-    heap.push(vocabulary.score(merged), left, right, leftSymbol, rightSymbol, merged);
+    heap.push(vocabulary.mergeScore(leftSymbol, rightSymbol, merged), left, right, leftSymbol, rightSymbol, merged);
     if (vocabulary.isUnused(merged)) reverseMerge.set(merged, [leftSymbol, rightSymbol]);
   };
   for (let index = 1; index < count; index++) consider(index - 1, index);

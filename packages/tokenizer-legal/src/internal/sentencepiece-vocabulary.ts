@@ -29,9 +29,14 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
   private readonly extraChars = new Map<string, number>();
   private readonly extraLengths: number[] = [];
   private readonly pairs = new Map<number, number>();
+  private ranks?: Map<number, number>;
   private readonly byteLengths: Int32Array;
 
-  constructor(proto: ModelProto, path: string) {
+  /**
+   * @param merges When given (a Hugging Face BPE `tokenizer.json` without piece scores), only these pairs
+   *   merge, in list order (HF semantics); otherwise every split of every piece merges by piece score.
+   */
+  constructor(proto: ModelProto, path: string, merges?: ReadonlyArray<readonly [string, string]>) {
     const trainer = proto.trainer_spec ?? {};
     const modelType = trainer.model_type ?? ModelType.UNIGRAM;
     if (modelType !== ModelType.BPE && modelType !== ModelType.UNIGRAM) {
@@ -122,7 +127,10 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
         });
       }
     }
-    if (this.modelType === 'bpe') this.buildPairs();
+    if (this.modelType === 'bpe') {
+      if (merges) this.buildRankedPairs(merges);
+      else this.buildPairs();
+    }
   }
 
   /** Every (left, right) split of every mergeable piece whose halves can be symbols. */
@@ -153,6 +161,21 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
     }
   }
 
+  /** Pairs from an explicit merge list; priority = -rank. */
+  private buildRankedPairs(merges: ReadonlyArray<readonly [string, string]>): void {
+    this.ranks = new Map();
+    merges.forEach(([leftPiece, rightPiece], rank) => {
+      const left = this.normalPieces.get(leftPiece);
+      const right = this.normalPieces.get(rightPiece);
+      const merged = this.normalPieces.get(leftPiece + rightPiece);
+      if (left === undefined || right === undefined || merged === undefined) return;
+      const key = left * PAIR_SHIFT + right;
+      if (this.pairs.has(key)) return;
+      this.pairs.set(key, merged);
+      this.ranks!.set(key, rank);
+    });
+  }
+
   charSymbol(char: string): number {
     return this.normalPieces.get(char) ?? this.extraChars.get(char) ?? -1;
   }
@@ -161,6 +184,10 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
   }
   score(id: number): number {
     return this.scores[id];
+  }
+  mergeScore(left: number, right: number, merged: number): number {
+    if (this.ranks) return -this.ranks.get(left * PAIR_SHIFT + right)!;
+    return this.scores[merged];
   }
   isUnused(id: number): boolean {
     return id < this.types.length && this.types[id] === PieceType.UNUSED;
