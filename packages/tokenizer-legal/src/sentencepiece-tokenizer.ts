@@ -203,6 +203,12 @@ export class SentencePieceTokenizer implements Tokenizer {
     return this.vocabulary.reservedPieces.get(piece) ?? this.vocabulary.normalPieces.get(piece);
   }
 
+  /** `PieceType` of an id (NORMAL 1, UNKNOWN 2, CONTROL 3, USER_DEFINED 4, UNUSED 5, BYTE 6). */
+  pieceType(id: number): number {
+    this.idToPiece(id);
+    return this.vocabulary.types[id];
+  }
+
   /** Piece strings, scores and types in id order. */
   entries(): Array<{ piece: string; score: number; type: number }> {
     const { pieces, scores, types } = this.vocabulary;
