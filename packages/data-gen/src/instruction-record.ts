@@ -15,6 +15,10 @@ export interface Provenance {
   charge?: string;
   /** Teacher model name for generated or rewritten records. */
   model?: string;
+  /** Self-instruct request number that produced the record. */
+  request?: number;
+  /** Teacher model that rewrote the record in the cleaning pass. */
+  cleanedBy?: string;
 }
 
 /** An Alpaca-style instruction record plus the template that made it and its provenance. */

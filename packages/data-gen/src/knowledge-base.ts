@@ -128,7 +128,9 @@ function distinctParts(documents: StatuteDocument[]): StatuteDocument[] {
 /** Options of {@link createKnowledgeBase}. */
 export interface CreateKnowledgeBaseOptions {
   /** Parsed statute files; several files with the same title are versions (dated) or parts (undated). */
-  documents: StatuteDocument[];
+  documents?: StatuteDocument[];
+  /** Statute Markdown texts to parse (with {@link parseStatuteMarkdown}) and add to `documents`. */
+  markdown?: { text: string; path?: string }[];
 }
 
 /**
@@ -137,7 +139,10 @@ export interface CreateKnowledgeBaseOptions {
  * (dated by the latest history date among them). The version with the latest date wins.
  */
 export function createKnowledgeBase(options: CreateKnowledgeBaseOptions): KnowledgeBase {
-  const { documents } = options;
+  const documents = [
+    ...(options.documents ?? []),
+    ...(options.markdown ?? []).map((file) => parseStatuteMarkdown(file.text, { path: file.path })),
+  ];
   const groups = new Map<string, StatuteDocument[]>();
   for (const document of documents) {
     const list = groups.get(document.law) ?? [];
