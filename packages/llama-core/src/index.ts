@@ -21,9 +21,23 @@ export {
   SafetensorsError,
   WeightError,
 } from './errors.js';
+export { beamSearch } from './generation/beam-search.js';
+export { generate } from './generation/generate.js';
+export type { GenerateChunk, GenerateOptions } from './generation/generate-options.js';
+export { composeProcessors, type LogitsProcessor } from './generation/logits-processor.js';
+export { lastLogits, samplingProcessor } from './generation/next-token.js';
+export { repetitionPenaltyProcessor } from './generation/repetition-penalty.js';
+export { argmax, logSoftmax, sampleToken } from './generation/sampler.js';
+export { checkStop, type FinishReason, type StoppingCriteria } from './generation/stopping.js';
+export { temperatureProcessor } from './generation/temperature.js';
+export { TextStreamer } from './generation/text-streamer.js';
+export type { TextTokenizer } from './generation/text-tokenizer.js';
+export { topKProcessor } from './generation/top-k.js';
+export { topPProcessor } from './generation/top-p.js';
 export { KVCache } from './kv-cache.js';
 export type { ForwardContext, LinearHook } from './layers/context.js';
 export { type LoadModelOptions, loadModel } from './load.js';
+export { causalLmLoss, IGNORE_INDEX } from './loss.js';
 export { type ForwardOptions, LlamaModel, type RunOptions, type RunResult } from './model.js';
 export { attention, repeatKv } from './ops/attention.js';
 export { embedding } from './ops/embedding.js';

@@ -1,5 +1,4 @@
 import { InputError } from '../errors.js';
-import type { LlamaModel } from '../model.js';
 import { createRng } from '../random.js';
 import { beamSearch } from './beam-search.js';
 import type { GenerateChunk, GenerateOptions } from './generate-options.js';

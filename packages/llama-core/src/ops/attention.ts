@@ -34,6 +34,7 @@ export function attention(
 export function repeatKv(x: tf.Tensor4D, groups: number): tf.Tensor4D {
   if (groups === 1) return x;
   const [batch, kvHeads, seq, headDim] = x.shape;
-  const expanded = tf.tile(tf.reshape(x, [batch, kvHeads, 1, seq, headDim]), [1, 1, groups, 1, 1]);
+  // rank-4 tile (tfjs has no rank-5 tile gradient): [batch, kvHeads, groups, seq·hd]
+  const expanded = tf.tile(tf.reshape(x, [batch, kvHeads, 1, seq * headDim]), [1, 1, groups, 1]);
   return tf.reshape(expanded, [batch, kvHeads * groups, seq, headDim]);
 }

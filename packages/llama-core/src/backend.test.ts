@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { selectBackend } from './backend.js';
+import { BackendError } from './errors.js';
+
+describe('selectBackend', () => {
+  afterEach(() => {
+    delete process.env.LAWGPT_BACKEND;
+  });
+
+  it('defaults to wasm and reports it', async () => {
+    const selected = await selectBackend();
+    expect(selected).toEqual({ name: 'wasm', tfjsName: 'wasm', source: 'default' });
+  });
+
+  it('honours LAWGPT_BACKEND and the option, option first', async () => {
+    process.env.LAWGPT_BACKEND = 'cpu';
+    expect(await selectBackend()).toEqual({ name: 'cpu', tfjsName: 'cpu', source: 'env' });
+    expect((await selectBackend({ backend: 'wasm' })).source).toBe('option');
+  });
+
+  it('throws a BackendError for a backend that is not installed or unknown', async () => {
+    const missing = await selectBackend({ backend: 'gpu' }).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(BackendError);
+    expect((missing as BackendError).message).toMatch(/@tensorflow\/tfjs-node-gpu/);
+    process.env.LAWGPT_BACKEND = 'metal';
+    await expect(selectBackend()).rejects.toThrow(/unknown backend/);
+  });
+});
