@@ -96,6 +96,11 @@ export class SentencePieceTokenizer implements Tokenizer {
         }
         return;
       }
+      if (id === this.unkId && ids.length > 0 && ids[ids.length - 1] === id) {
+        // A run of unknown pieces becomes one, as sentencepiece does.
+        pieces[pieces.length - 1] += surface;
+        return;
+      }
       ids.push(id);
       pieces.push(id === this.unkId ? surface : vocabulary.pieces[id]);
     };

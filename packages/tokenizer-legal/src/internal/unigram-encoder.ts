@@ -61,11 +61,15 @@ export function unigramSegment(normalized: string, vocabulary: UnigramVocabulary
     }
     position += charLength;
   }
+  // Backtrack; a run of unknown characters becomes one unknown piece (as sentencepiece does).
   const result: Array<[number, number, number]> = [];
   let endsAt = size;
   while (endsAt > 0) {
     const from = startsAt[endsAt];
-    result.push([from, endsAt, bestId[endsAt]]);
+    const id = bestId[endsAt];
+    const last = result[result.length - 1];
+    if (id === vocabulary.unkId && last !== undefined && last[2] === id) last[0] = from;
+    else result.push([from, endsAt, id]);
     endsAt = from;
   }
   return result.reverse();
