@@ -1,0 +1,161 @@
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { verifyOnBackend } from './backend-check.js';
+import { batchMatMulGradConfig } from './batch-mat-mul-gradient.js';
+import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
+import { KernelError } from './kernel-error.js';
+import { selfCheck } from './self-check.js';
+import { WasmMatMulEngine } from './wasm-matmul-engine.js';
+
+/** Who computes BatchMatMul on the tfjs `wasm` backend. */
+export type KernelEngine = 'wasm' | 'native' | 'stock';
+
+const ENGINES: readonly KernelEngine[] = ['wasm', 'native', 'stock'];
+
+/** What {@link useKernels} set up, as {@link activeKernels} reports it. */
+export interface KernelState {
+  /** The engine asked for. */
+  requested: KernelEngine;
+  /** Where the request came from: the `engine` option, `LAWGPT_KERNELS`, or the default (`wasm`). */
+  source: 'option' | 'env' | 'default';
+  /** The engine actually serving BatchMatMul on the wasm backend. */
+  engine: KernelEngine;
+  /** Threads the engine uses (the caller's included). */
+  threads: number;
+  /** tfjs kernels replaced on the `wasm` backend. */
+  kernels: string[];
+  /** Each fallback taken (engine unavailable, self-check failed, fewer threads), in order; empty when none. */
+  fallbacks: string[];
+}
+
+/** Options of {@link useKernels}. */
+export interface UseKernelsOptions {
+  /** Engine to use; default `$LAWGPT_KERNELS`, else `wasm`. */
+  engine?: KernelEngine;
+  /** Threads for the wasm engine including the caller's; default `os.availableParallelism()`. */
+  threads?: number;
+  /** Environment to read `LAWGPT_KERNELS` from; default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+let stockConfig: tf.KernelConfig | undefined;
+let current: { engine?: WasmMatMulEngine; state: KernelState } | undefined;
+
+function stockState(): KernelState {
+  return { requested: 'stock', source: 'default', engine: 'stock', threads: 1, kernels: [], fallbacks: [] };
+}
+
+/** The engine serving matMul now (stock until {@link useKernels} is called). */
+export function activeKernels(): KernelState {
+  return structuredClone(current?.state ?? stockState());
+}
+
+function fallBack(state: KernelState, message: string): void {
+  state.fallbacks.push(message);
+  console.warn(`[@lawgpt/llama-core] ${message}`);
+}
+
+function resolveEngine(options: UseKernelsOptions): Pick<KernelState, 'requested' | 'source'> {
+  if (options.engine !== undefined) {
+    if (!ENGINES.includes(options.engine)) {
+      throw new KernelError('useKernels', `engine ${ENGINES.join(' | ')}`, JSON.stringify(options.engine));
+    }
+    return { requested: options.engine, source: 'option' };
+  }
+  const fromEnv = (options.env ?? process.env).LAWGPT_KERNELS;
+  if (fromEnv === undefined || fromEnv === '') return { requested: 'wasm', source: 'default' };
+  if (!ENGINES.includes(fromEnv as KernelEngine)) {
+    throw new KernelError('LAWGPT_KERNELS', ENGINES.join(' | '), JSON.stringify(fromEnv));
+  }
+  return { requested: fromEnv as KernelEngine, source: 'env' };
+}
+
+/** Starts the wasm engine, checked on both paths; undefined (with fallbacks noted) when it cannot be trusted. */
+function startWasmEngine(threads: number, state: KernelState): WasmMatMulEngine | undefined {
+  let engine: WasmMatMulEngine | undefined;
+  if (threads > 1) {
+    try {
+      engine = new WasmMatMulEngine({ threads });
+      const problem = selfCheck((a, b, plan) => engine!.multiplyDirect(a, b, plan, 'threaded'));
+      if (problem) throw new Error(`self-check failed: ${problem}`);
+    } catch (error) {
+      engine?.close();
+      engine = undefined;
+      fallBack(
+        state,
+        `wasm matMul on ${threads} threads unusable (${(error as Error).message}); using 1 thread`,
+      );
+    }
+  }
+  engine ??= new WasmMatMulEngine({ threads: 1 });
+  const problem = selfCheck((a, b, plan) => engine.multiplyDirect(a, b, plan, 'in-place'));
+  if (problem) {
+    engine.close();
+    fallBack(state, `wasm matMul failed its self-check (${problem}); using stock tfjs kernels`);
+    return undefined;
+  }
+  return engine;
+}
+
+function install(engine: WasmMatMulEngine, state: KernelState): void {
+  const stock = stockConfig!;
+  const verified = new WeakMap<object, boolean>();
+  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const heap = backend as unknown as WasmBackendLike;
+    let trusted = verified.get(heap);
+    if (trusted === undefined) {
+      const problem = verifyOnBackend(engine, heap);
+      trusted = problem === undefined;
+      verified.set(heap, trusted);
+      if (!trusted) {
+        state.engine = 'stock';
+        state.kernels = [];
+        fallBack(state, `wasm matMul disagrees on the live tfjs heap (${problem}); using stock tfjs kernels`);
+      }
+    }
+    if (!trusted) return stock.kernelFunc({ inputs, backend, attrs });
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA = false, transposeB = false } = (attrs ?? {}) as Partial<tf.BatchMatMulAttrs>;
+    return engine.batchMatMul(heap, a, b, transposeA, transposeB);
+  };
+  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
+  tf.registerKernel({ ...stock, kernelFunc });
+}
+
+/**
+ * Chooses who computes matMul (tfjs `BatchMatMul`) on the `wasm` backend and installs it: `wasm` = the project's
+ * WebAssembly SIMD kernel on all cores (default), `native` = the N-API addon (not built yet: falls back to
+ * `wasm`), `stock` = tfjs's own kernel. The engine is checked against a float64 reference first (and once more
+ * on the live tfjs heap at first use); a failing engine falls back loudly (console.warn, `fallbacks`), never
+ * silently. Also installs a BatchMatMul gradient that handles broadcast batch dimensions. Call again to switch.
+ */
+export function useKernels(options: UseKernelsOptions = {}): KernelState {
+  const { requested, source } = resolveEngine(options);
+  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  stockConfig ??= tf.getKernel(tf.BatchMatMul, 'wasm');
+  if (!stockConfig) throw new KernelError('useKernels', 'the tfjs wasm backend to be registered', 'none');
+  current?.engine?.close();
+  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
+  tf.registerKernel(stockConfig);
+  tf.registerGradient(batchMatMulGradConfig);
+
+  const state: KernelState = { requested, source, engine: 'stock', threads: 1, kernels: [], fallbacks: [] };
+  let engine: WasmMatMulEngine | undefined;
+  if (requested === 'native') {
+    fallBack(state, 'native matMul addon is not built in this install; using the wasm engine');
+  }
+  if (requested !== 'stock') engine = startWasmEngine(threads, state);
+  if (engine) {
+    install(engine, state);
+    Object.assign(state, { engine: 'wasm', threads: engine.threads, kernels: [tf.BatchMatMul] });
+  }
+  current = { engine, state };
+  return activeKernels();
+}
+
+/** Dispatch counters of the active wasm engine (undefined for stock). */
+export function kernelStats(): { inPlace: number; threaded: number } | undefined {
+  const stats = current?.engine?.stats;
+  return stats ? { ...stats } : undefined;
+}
