@@ -40,13 +40,22 @@ export function parseCailCases(text: string, options: { path?: string } = {}): C
     try {
       raw = JSON.parse(line) as RawCail;
     } catch (error) {
-      throw new DataGenParseError({ path, line: index + 1, message: `malformed JSON: ${(error as Error).message}` });
+      throw new DataGenParseError({
+        path,
+        line: index + 1,
+        message: `malformed JSON: ${(error as Error).message}`,
+      });
     }
     const where = { path, line: index + 1 };
-    if (typeof raw.fact !== 'string') throw new DataGenParseError({ ...where, field: 'fact', message: 'expected a string' });
+    if (typeof raw.fact !== 'string')
+      throw new DataGenParseError({ ...where, field: 'fact', message: 'expected a string' });
     const meta = raw.meta;
     if (!meta || !Array.isArray(meta.accusation) || !Array.isArray(meta.relevant_articles)) {
-      throw new DataGenParseError({ ...where, field: 'meta', message: 'expected meta.accusation and meta.relevant_articles arrays' });
+      throw new DataGenParseError({
+        ...where,
+        field: 'meta',
+        message: 'expected meta.accusation and meta.relevant_articles arrays',
+      });
     }
     const term = meta.term_of_imprisonment ?? {};
     cases.push({

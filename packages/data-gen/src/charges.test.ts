@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { describe, expect, it } from 'vitest';
 import { readCailCases } from './cail-cases.js';
-import { linkCharges, loadChargeTables, normalizeChargeName, parseArticleRefs, parseChargeList, parseChargeTable } from './charges.js';
+import {
+  linkCharges,
+  loadChargeTables,
+  normalizeChargeName,
+  parseArticleRefs,
+  parseChargeList,
+  parseChargeTable,
+} from './charges.js';
 import { SAMPLE_CHARGE_TABLE, SAMPLE_CRIMINAL_LAW } from './internal/sample-statutes.js';
 import { createKnowledgeBase, loadKnowledgeBase } from './knowledge-base.js';
 
@@ -27,7 +34,9 @@ describe('charges', () => {
   });
 
   it('links names by the table first, then by case co-occurrence, and adds the 刑法 chapter', () => {
-    const knowledgeBase = createKnowledgeBase({ markdown: [{ text: SAMPLE_CRIMINAL_LAW, path: '刑法/刑法.md' }] });
+    const knowledgeBase = createKnowledgeBase({
+      markdown: [{ text: SAMPLE_CRIMINAL_LAW, path: '刑法/刑法.md' }],
+    });
     const charges = linkCharges({
       names: parseChargeList('窃取虚拟财产\n路灯破坏\n无人认领\n'),
       table: parseChargeTable(SAMPLE_CHARGE_TABLE),
@@ -38,38 +47,54 @@ describe('charges', () => {
       ],
       knowledgeBase,
     });
-    expect(charges[0]).toMatchObject({ name: '窃取虚拟财产罪', category: '侵犯财产罪', articles: [{ number: 920 }] });
-    expect(charges[1]).toMatchObject({ name: '路灯破坏罪', source: 'cases', category: '危害公共安全罪', articles: [{ number: 901 }] });
+    expect(charges[0]).toMatchObject({
+      name: '窃取虚拟财产罪',
+      category: '侵犯财产罪',
+      articles: [{ number: 920 }],
+    });
+    expect(charges[1]).toMatchObject({
+      name: '路灯破坏罪',
+      source: 'cases',
+      category: '危害公共安全罪',
+      articles: [{ number: 901 }],
+    });
     expect(charges[2]).toMatchObject({ name: '无人认领罪', source: 'unlinked', articles: [] });
   });
 });
 
-describeWithShared('charges linked on CAIL2018 and the 罪名 documents', ['data/cail2018/accu.txt', 'data/laws/md'], () => {
-  it('links nearly all 202 CAIL charges and agrees with CAIL single-article cases', async () => {
-    const names = parseChargeList(await readFile(sharedPath('data/cail2018/accu.txt'), 'utf8'));
-    expect(names).toHaveLength(202);
-    const table = await loadChargeTables({ root: sharedPath('data/laws/md') });
-    expect(table.length).toBeGreaterThan(450);
-    const cases = await readCailCases(sharedPath('data/cail2018/data_train.json'));
-    const knowledgeBase = await loadKnowledgeBase({ root: sharedPath('data/laws/md'), filter: (path) => path === '刑法/刑法.md' });
-    const charges = linkCharges({ names, table, cases, knowledgeBase });
-    const fromTable = charges.filter((charge) => charge.source.endsWith('.md'));
-    expect(fromTable.length).toBeGreaterThanOrEqual(190);
-    expect(charges.find((charge) => charge.name === '危险驾驶罪')).toMatchObject({
-      articles: [{ number: 133, suffix: 1 }],
-      category: '危害公共安全罪',
+describeWithShared(
+  'charges linked on CAIL2018 and the 罪名 documents',
+  ['data/cail2018/accu.txt', 'data/laws/md'],
+  () => {
+    it('links nearly all 202 CAIL charges and agrees with CAIL single-article cases', async () => {
+      const names = parseChargeList(await readFile(sharedPath('data/cail2018/accu.txt'), 'utf8'));
+      expect(names).toHaveLength(202);
+      const table = await loadChargeTables({ root: sharedPath('data/laws/md') });
+      expect(table.length).toBeGreaterThan(450);
+      const cases = await readCailCases(sharedPath('data/cail2018/data_train.json'));
+      const knowledgeBase = await loadKnowledgeBase({
+        root: sharedPath('data/laws/md'),
+        filter: (path) => path === '刑法/刑法.md',
+      });
+      const charges = linkCharges({ names, table, cases, knowledgeBase });
+      const fromTable = charges.filter((charge) => charge.source.endsWith('.md'));
+      expect(fromTable.length).toBeGreaterThanOrEqual(190);
+      expect(charges.find((charge) => charge.name === '危险驾驶罪')).toMatchObject({
+        articles: [{ number: 133, suffix: 1 }],
+        category: '危害公共安全罪',
+      });
+      // Agreement of the table link with CAIL's own labels on single-charge, single-article cases.
+      const byName = new Map(fromTable.map((charge) => [charge.name, charge]));
+      let agree = 0;
+      let total = 0;
+      for (const item of cases) {
+        const charge = byName.get(`${item.accusations[0]}罪`);
+        if (item.accusations.length !== 1 || item.articles.length !== 1 || !charge) continue;
+        total++;
+        if (charge.articles.some((ref) => ref.number === item.articles[0])) agree++;
+      }
+      console.log(`[charges] table links agree with CAIL on ${agree}/${total} single-article cases`);
+      expect(agree / total).toBeGreaterThan(0.9);
     });
-    // Agreement of the table link with CAIL's own labels on single-charge, single-article cases.
-    const byName = new Map(fromTable.map((charge) => [charge.name, charge]));
-    let agree = 0;
-    let total = 0;
-    for (const item of cases) {
-      const charge = byName.get(`${item.accusations[0]}罪`);
-      if (item.accusations.length !== 1 || item.articles.length !== 1 || !charge) continue;
-      total++;
-      if (charge.articles.some((ref) => ref.number === item.articles[0])) agree++;
-    }
-    console.log(`[charges] table links agree with CAIL on ${agree}/${total} single-article cases`);
-    expect(agree / total).toBeGreaterThan(0.9);
-  });
-});
+  },
+);

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseChineseNumeral } from './chinese-numeral.js';
 import type { KnowledgeBase } from './knowledge-base.js';
@@ -43,7 +43,10 @@ export function parseArticleRefs(text: string): ChargeArticleRef[] {
 
 /** `故意伤害` / `故意伤害罪（取消…罪名）` → `故意伤害罪`. */
 export function normalizeChargeName(name: string): string {
-  const bare = name.replace(/[（(][^）)]*[）)]/g, '').replace(/\s+/g, '').trim();
+  const bare = name
+    .replace(/[（(][^）)]*[）)]/g, '')
+    .replace(/\s+/g, '')
+    .trim();
   return bare.endsWith('罪') ? bare : `${bare}罪`;
 }
 
@@ -107,7 +110,9 @@ export async function loadChargeTables(options: { root: string }): Promise<Charg
   const files = entries
     .filter((entry) => entry.isFile() && entry.name.endsWith('.md') && entry.name.includes('罪名'))
     .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
-    .sort((a, b) => (/\((\d{4}-\d\d-\d\d)\)/.exec(a)?.[1] ?? '').localeCompare(/\((\d{4}-\d\d-\d\d)\)/.exec(b)?.[1] ?? ''));
+    .sort((a, b) =>
+      (/\((\d{4}-\d\d-\d\d)\)/.exec(a)?.[1] ?? '').localeCompare(/\((\d{4}-\d\d-\d\d)\)/.exec(b)?.[1] ?? ''),
+    );
   const byName = new Map<string, Charge>();
   for (const file of files) {
     for (const charge of parseChargeTable(await readFile(file, 'utf8'), { path: file })) {
@@ -159,7 +164,9 @@ export function linkCharges(options: LinkChargesOptions): Charge[] {
     let charge: Charge;
     if (official) charge = { ...official, name };
     else {
-      const counts = [...(votes.get(name) ?? new Map<number, number>()).entries()].sort((a, b) => b[1] - a[1]);
+      const counts = [...(votes.get(name) ?? new Map<number, number>()).entries()].sort(
+        (a, b) => b[1] - a[1],
+      );
       charge = counts.length
         ? { name, articles: [{ number: counts[0][0], suffix: 0 }], source: 'cases' }
         : { name, articles: [], source: 'unlinked' };

@@ -125,8 +125,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     signal: clientSignal,
     onRetry,
   } = options;
-  if (!/^https?:\/\//.test(baseUrl)) throw new DataGenOptionError({ field: 'baseUrl', expected: 'an http(s) URL', actual: baseUrl });
-  if (!(concurrency >= 1)) throw new DataGenOptionError({ field: 'concurrency', expected: 'an integer ≥ 1', actual: concurrency });
+  if (!/^https?:\/\//.test(baseUrl))
+    throw new DataGenOptionError({ field: 'baseUrl', expected: 'an http(s) URL', actual: baseUrl });
+  if (!(concurrency >= 1))
+    throw new DataGenOptionError({ field: 'concurrency', expected: 'an integer ≥ 1', actual: concurrency });
   const url = `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
   const limit = createLimiter(concurrency);
 
@@ -165,7 +167,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         detail = text;
         const header = Number(response.headers.get('retry-after'));
         if (Number.isFinite(header) && header > 0) retryAfterMs = header * 1000;
-        if (attemptNumber > maxRetries) throw new TeacherHttpError({ url, status: response.status, body: text, attempts: attemptNumber });
+        if (attemptNumber > maxRetries)
+          throw new TeacherHttpError({ url, status: response.status, body: text, attempts: attemptNumber });
       } catch (error) {
         if (error instanceof TeacherHttpError || error instanceof TeacherResponseError) throw error;
         if (signal?.aborted) throw abortError();
@@ -177,7 +180,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           throw new TeacherUnreachableError({ url, attempts: attemptNumber, reason, detail });
         }
       }
-      const delayMs = Math.min(maxBackoffMs, Math.max(retryAfterMs, initialBackoffMs * 2 ** (attemptNumber - 1)));
+      const delayMs = Math.min(
+        maxBackoffMs,
+        Math.max(retryAfterMs, initialBackoffMs * 2 ** (attemptNumber - 1)),
+      );
       onRetry?.({ attempt: attemptNumber, delayMs, reason });
       await sleep(delayMs, signal);
     }
@@ -200,7 +206,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       attempts,
     };
     if (raw.usage) {
-      completion.usage = { promptTokens: raw.usage.prompt_tokens ?? 0, completionTokens: raw.usage.completion_tokens ?? 0 };
+      completion.usage = {
+        promptTokens: raw.usage.prompt_tokens ?? 0,
+        completionTokens: raw.usage.completion_tokens ?? 0,
+      };
     }
     return completion;
   }

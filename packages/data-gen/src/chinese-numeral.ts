@@ -1,7 +1,18 @@
 import { DataGenParseError } from './errors.js';
 
 const DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 const DIGIT_CHARS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -44,7 +55,10 @@ export function parseChineseNumeral(text: string): number {
  */
 export function formatChineseNumeral(value: number): string {
   if (!Number.isInteger(value) || value < 0 || value >= 100000) {
-    throw new DataGenParseError({ path: '<number>', message: `${value} cannot be written as an article numeral` });
+    throw new DataGenParseError({
+      path: '<number>',
+      message: `${value} cannot be written as an article numeral`,
+    });
   }
   if (value === 0) return '零';
   const places = [

@@ -46,7 +46,10 @@ export const DEFAULT_CLEAN_PROMPT = [
 /** Parse the teacher's JSON answer (code fences and surrounding text tolerated). */
 export function parseCleanAnswer(
   answer: string,
-): { drop: true; reason: string } | { drop: false; instruction: string; input: string; output: string } | undefined {
+):
+  | { drop: true; reason: string }
+  | { drop: false; instruction: string; input: string; output: string }
+  | undefined {
   const start = answer.indexOf('{');
   const end = answer.lastIndexOf('}');
   if (start < 0 || end <= start) return undefined;
@@ -57,7 +60,8 @@ export function parseCleanAnswer(
     return undefined;
   }
   if (value.drop === true) return { drop: true, reason: String(value.reason ?? '') };
-  if (typeof value.instruction !== 'string' || typeof value.output !== 'string' || !value.instruction.trim()) return undefined;
+  if (typeof value.instruction !== 'string' || typeof value.output !== 'string' || !value.instruction.trim())
+    return undefined;
   return {
     drop: false,
     instruction: value.instruction.trim(),
@@ -72,7 +76,16 @@ export function parseCleanAnswer(
  * `{index, status}` per record, so a rerun skips what is done.
  */
 export async function cleanInstructions(options: CleanInstructionsOptions): Promise<CleanProgress> {
-  const { records, client, outputPath, systemPrompt = DEFAULT_CLEAN_PROMPT, batchSize = 4, temperature = 0, onProgress, signal } = options;
+  const {
+    records,
+    client,
+    outputPath,
+    systemPrompt = DEFAULT_CLEAN_PROMPT,
+    batchSize = 4,
+    temperature = 0,
+    onProgress,
+    signal,
+  } = options;
   const logPath = `${outputPath}.progress.jsonl`;
   await ensureFile(outputPath);
   await ensureFile(logPath);
@@ -83,7 +96,9 @@ export async function cleanInstructions(options: CleanInstructionsOptions): Prom
   const logged = log.filter((entry) => entry.status !== 'dropped').length;
   if (written.length > logged) {
     const index = records.findIndex((_, position) => !done.has(position));
-    const status: CleanStatus = written[written.length - 1].provenance?.cleanedBy ? 'rewritten' : 'unparseable';
+    const status: CleanStatus = written[written.length - 1].provenance?.cleanedBy
+      ? 'rewritten'
+      : 'unparseable';
     if (index >= 0) {
       await appendJsonl(logPath, { index, status });
       log.push({ index, status });
@@ -98,13 +113,19 @@ export async function cleanInstructions(options: CleanInstructionsOptions): Prom
     const elapsedMs = Date.now() - started;
     const rate = (done.size - resumed) / Math.max(elapsedMs / 1000, 1e-3);
     return {
-      done: done.size, total: records.length, counts: { ...counts }, resumed, elapsedMs, recordsPerSecond: rate,
+      done: done.size,
+      total: records.length,
+      counts: { ...counts },
+      resumed,
+      elapsedMs,
+      recordsPerSecond: rate,
       etaSeconds: rate > 0 ? (records.length - done.size) / rate : null,
     };
   };
   const pending = records.map((_, index) => index).filter((index) => !done.has(index));
   for (let offset = 0; offset < pending.length; offset += batchSize) {
-    if (signal?.aborted) throw new DataGenAbortError(`cleaning aborted after ${done.size} records; rerun to resume`);
+    if (signal?.aborted)
+      throw new DataGenAbortError(`cleaning aborted after ${done.size} records; rerun to resume`);
     const batch = pending.slice(offset, offset + batchSize);
     const answers = await Promise.allSettled(
       batch.map((index) => {
@@ -119,7 +140,8 @@ export async function cleanInstructions(options: CleanInstructionsOptions): Prom
         });
       }),
     );
-    if (signal?.aborted) throw new DataGenAbortError(`cleaning aborted after ${done.size} records; rerun to resume`);
+    if (signal?.aborted)
+      throw new DataGenAbortError(`cleaning aborted after ${done.size} records; rerun to resume`);
     for (let position = 0; position < batch.length; position++) {
       const index = batch[position];
       const original = records[index];
@@ -136,7 +158,10 @@ export async function cleanInstructions(options: CleanInstructionsOptions): Prom
           instruction: rewritten.instruction,
           input: rewritten.input,
           output: rewritten.output,
-          provenance: status === 'rewritten' ? { ...original.provenance, cleanedBy: client.model } : original.provenance,
+          provenance:
+            status === 'rewritten'
+              ? { ...original.provenance, cleanedBy: client.model }
+              : original.provenance,
         });
       }
       await appendJsonl(logPath, { index, status });

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DataGenAbortError, DataGenOptionError, DataGenParseError } from './errors.js';
 import { writeFileAtomic } from './jsonl.js';
-import { MinHashIndex, createMinHasher } from './minhash.js';
-import { type NormalizeTextOptions, cleanText } from './text-normalize.js';
+import { createMinHasher, MinHashIndex } from './minhash.js';
+import { cleanText, type NormalizeTextOptions } from './text-normalize.js';
 
 /** Where corpus documents come from. */
 export type CorpusSource =
@@ -70,7 +70,10 @@ async function* markdownDocuments(root: string): AsyncGenerator<string> {
 }
 
 async function* jsonlDocuments(path: string, field: string | undefined): AsyncGenerator<string> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let number = 0;
   for await (const line of lines) {
     number++;
@@ -79,12 +82,21 @@ async function* jsonlDocuments(path: string, field: string | undefined): AsyncGe
     try {
       record = JSON.parse(line) as Record<string, unknown>;
     } catch (error) {
-      throw new DataGenParseError({ path, line: number, message: `malformed JSON: ${(error as Error).message}` });
+      throw new DataGenParseError({
+        path,
+        line: number,
+        message: `malformed JSON: ${(error as Error).message}`,
+      });
     }
     const key = field ?? ['content', 'fact', 'text'].find((name) => typeof record[name] === 'string');
     const value = key === undefined ? undefined : record[key];
     if (typeof value !== 'string') {
-      throw new DataGenParseError({ path, line: number, field: field ?? 'content|fact|text', message: 'expected a string field' });
+      throw new DataGenParseError({
+        path,
+        line: number,
+        field: field ?? 'content|fact|text',
+        message: 'expected a string field',
+      });
     }
     yield value;
   }
@@ -103,18 +115,28 @@ async function* textDocuments(path: string): AsyncGenerator<string> {
   for (const file of files) yield await readFile(file, 'utf8');
 }
 
-function documentsOf(source: CorpusSource): { name: string; documents: AsyncIterable<string> | Iterable<string> } {
+function documentsOf(source: CorpusSource): {
+  name: string;
+  documents: AsyncIterable<string> | Iterable<string>;
+} {
   switch (source.kind) {
     case 'markdown':
       return { name: source.name ?? basename(source.root), documents: markdownDocuments(source.root) };
     case 'jsonl':
-      return { name: source.name ?? basename(source.path), documents: jsonlDocuments(source.path, source.field) };
+      return {
+        name: source.name ?? basename(source.path),
+        documents: jsonlDocuments(source.path, source.field),
+      };
     case 'text':
       return { name: source.name ?? basename(source.path), documents: textDocuments(source.path) };
     case 'documents':
       return { name: source.name, documents: source.documents };
     default:
-      throw new DataGenOptionError({ field: 'sources[].kind', expected: 'markdown|jsonl|text|documents', actual: (source as { kind: unknown }).kind });
+      throw new DataGenOptionError({
+        field: 'sources[].kind',
+        expected: 'markdown|jsonl|text|documents',
+        actual: (source as { kind: unknown }).kind,
+      });
   }
 }
 
@@ -135,17 +157,34 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusSt
     onProgress,
     signal,
   } = options;
-  if (!(shardSize >= 1)) throw new DataGenOptionError({ field: 'shardSize', expected: 'an integer ≥ 1', actual: shardSize });
+  if (!(shardSize >= 1))
+    throw new DataGenOptionError({ field: 'shardSize', expected: 'an integer ≥ 1', actual: shardSize });
   if (nearDuplicateThreshold !== null && !(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1)) {
-    throw new DataGenOptionError({ field: 'nearDuplicateThreshold', expected: 'a number in (0, 1] or null', actual: nearDuplicateThreshold });
+    throw new DataGenOptionError({
+      field: 'nearDuplicateThreshold',
+      expected: 'a number in (0, 1] or null',
+      actual: nearDuplicateThreshold,
+    });
   }
   const started = Date.now();
   const hasher = createMinHasher();
-  const index = nearDuplicateThreshold === null ? undefined : new MinHashIndex(nearDuplicateThreshold, hasher.permutations);
+  const index =
+    nearDuplicateThreshold === null
+      ? undefined
+      : new MinHashIndex(nearDuplicateThreshold, hasher.permutations);
   const seen = new Set<string>();
   const stats: CorpusStats = {
-    documentsIn: 0, documentsOut: 0, charactersIn: 0, charactersOut: 0, exactDuplicates: 0, nearDuplicates: 0,
-    tooShort: 0, shards: [], sources: {}, nearDuplicateThreshold, elapsedMs: 0,
+    documentsIn: 0,
+    documentsOut: 0,
+    charactersIn: 0,
+    charactersOut: 0,
+    exactDuplicates: 0,
+    nearDuplicates: 0,
+    tooShort: 0,
+    shards: [],
+    sources: {},
+    nearDuplicateThreshold,
+    elapsedMs: 0,
   };
   let shard: string[] = [];
   let shardCharacters = 0;
@@ -159,7 +198,8 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusSt
   };
   for (const source of sources) {
     const { name, documents } = documentsOf(source);
-    const counts = (stats.sources[name] ??= { documentsIn: 0, documentsOut: 0 });
+    stats.sources[name] ??= { documentsIn: 0, documentsOut: 0 };
+    const counts = stats.sources[name];
     for await (const raw of documents) {
       if (signal?.aborted) throw new DataGenAbortError('corpus build aborted');
       stats.documentsIn++;
@@ -190,7 +230,12 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusSt
       if (shard.length >= shardSize) await flush();
       if (onProgress && stats.documentsIn % 200 === 0) {
         const seconds = (Date.now() - started) / 1000;
-        onProgress({ documents: stats.documentsIn, kept: stats.documentsOut, documentsPerSecond: stats.documentsIn / Math.max(seconds, 1e-3), source: name });
+        onProgress({
+          documents: stats.documentsIn,
+          kept: stats.documentsOut,
+          documentsPerSecond: stats.documentsIn / Math.max(seconds, 1e-3),
+          source: name,
+        });
       }
     }
   }

@@ -42,7 +42,9 @@ export function extractCrimeElements(text: string, paragraph?: number): CrimeEle
     .filter(Boolean);
   // A clause that introduces an enumeration (`…的，处拘役，并处罚金：\n（一）…`) keeps only its head.
   const penalties = clauses
-    .map((clause) => (/：\n/.test(clause) && PUNISHMENT.test(clause.split('：')[0]) ? clause.split('：')[0] : clause))
+    .map((clause) =>
+      /：\n/.test(clause) && PUNISHMENT.test(clause.split('：')[0]) ? clause.split('：')[0] : clause,
+    )
     .filter((clause) => PENALTY.test(clause) && PUNISHMENT.test(clause));
   let conduct: string | undefined;
   const first = penalties[0];

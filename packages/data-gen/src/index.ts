@@ -1,3 +1,31 @@
+export type { CailCase } from './cail-cases.js';
+export { parseCailCases, readCailCases } from './cail-cases.js';
+export type { Charge, ChargeArticleRef, ChargeCase, LinkChargesOptions } from './charges.js';
+export {
+  crimeCategoryOf,
+  linkCharges,
+  loadChargeTables,
+  normalizeChargeName,
+  parseArticleRefs,
+  parseChargeList,
+  parseChargeTable,
+} from './charges.js';
+export type {
+  ChatClient,
+  ChatClientOptions,
+  ChatCompletion,
+  ChatMessage,
+  ChatRequest,
+  RetryInfo,
+} from './chat-client.js';
+export { createChatClient } from './chat-client.js';
+export { formatArticleLabel, formatChineseNumeral, parseChineseNumeral } from './chinese-numeral.js';
+export type { CleanInstructionsOptions, CleanProgress, CleanStatus } from './clean-pass.js';
+export { cleanInstructions, DEFAULT_CLEAN_PROMPT, parseCleanAnswer } from './clean-pass.js';
+export type { BuildCorpusOptions, CorpusProgress, CorpusSource, CorpusStats } from './corpus-builder.js';
+export { buildCorpus } from './corpus-builder.js';
+export type { CrimeElements } from './crime-elements.js';
+export { extractCrimeElements, paragraphsOf } from './crime-elements.js';
 export {
   DataGenAbortError,
   DataGenError,
@@ -8,46 +36,35 @@ export {
   TeacherResponseError,
   TeacherUnreachableError,
 } from './errors.js';
-export { formatArticleLabel, formatChineseNumeral, parseChineseNumeral } from './chinese-numeral.js';
-export { fileDateOf, latestHistoryDate, parseStatuteMarkdown } from './statute-markdown.js';
-export type { ParseStatuteOptions, StatuteArticle, StatuteDocument } from './statute-markdown.js';
-export { KnowledgeBase, createKnowledgeBase, loadKnowledgeBase, shortLawName } from './knowledge-base.js';
-export type { ArticleQuery, CreateKnowledgeBaseOptions, LawEntry, LoadKnowledgeBaseOptions } from './knowledge-base.js';
-export {
-  crimeCategoryOf,
-  linkCharges,
-  loadChargeTables,
-  normalizeChargeName,
-  parseArticleRefs,
-  parseChargeList,
-  parseChargeTable,
-} from './charges.js';
-export type { Charge, ChargeArticleRef, ChargeCase, LinkChargesOptions } from './charges.js';
-export { extractCrimeElements, paragraphsOf } from './crime-elements.js';
-export type { CrimeElements } from './crime-elements.js';
-export { parseCailCases, readCailCases } from './cail-cases.js';
-export type { CailCase } from './cail-cases.js';
-export type { InstructionRecord, Provenance } from './instruction-record.js';
-export { KNOWLEDGE_TEMPLATES, buildKnowledgeInstructions } from './knowledge-instruct.js';
-export type { BuildKnowledgeInstructionsOptions, KnowledgeTemplate } from './knowledge-instruct.js';
-export { buildDatasetCard, formatDatasetCard, writeInstructionDataset } from './instruction-dataset.js';
 export type { DatasetCard, WriteInstructionDatasetOptions } from './instruction-dataset.js';
-export { appendJsonl, parseJsonl, readJsonl, readResumableJsonl, writeFileAtomic } from './jsonl.js';
-export { cleanText, normalizeText, stripMarkup } from './text-normalize.js';
-export type { NormalizeTextOptions } from './text-normalize.js';
-export { MinHashIndex, createMinHasher, estimateJaccard, shingleJaccard } from './minhash.js';
-export type { MinHashOptions, MinHasher } from './minhash.js';
-export { buildCorpus } from './corpus-builder.js';
-export type { BuildCorpusOptions, CorpusProgress, CorpusSource, CorpusStats } from './corpus-builder.js';
-export { lcsLength, rougeL, rougeLText, tokenizeChinese } from './rouge-l.js';
-export type { ChineseTokenizer } from './rouge-l.js';
-export { createChatClient } from './chat-client.js';
-export type { ChatClient, ChatClientOptions, ChatCompletion, ChatMessage, ChatRequest, RetryInfo } from './chat-client.js';
-export { NO_INPUT, buildSelfInstructPrompt, parseNumberedTasks, parseSeedTasks } from './self-instruct-prompt.js';
-export type { ParsedTask, SeedTask, SelfInstructPromptOptions } from './self-instruct-prompt.js';
-export { DEFAULT_BLACKLIST, filterTask } from './instruction-filter.js';
+export { buildDatasetCard, formatDatasetCard, writeInstructionDataset } from './instruction-dataset.js';
 export type { RejectReason, TaskFilterOptions } from './instruction-filter.js';
-export { runSelfInstruct } from './self-instruct.js';
+export { DEFAULT_BLACKLIST, filterTask } from './instruction-filter.js';
+export type { InstructionRecord, Provenance } from './instruction-record.js';
+export { appendJsonl, parseJsonl, readJsonl, readResumableJsonl, writeFileAtomic } from './jsonl.js';
+export type {
+  ArticleQuery,
+  CreateKnowledgeBaseOptions,
+  LawEntry,
+  LoadKnowledgeBaseOptions,
+} from './knowledge-base.js';
+export { createKnowledgeBase, KnowledgeBase, loadKnowledgeBase, shortLawName } from './knowledge-base.js';
+export type { BuildKnowledgeInstructionsOptions, KnowledgeTemplate } from './knowledge-instruct.js';
+export { buildKnowledgeInstructions, KNOWLEDGE_TEMPLATES } from './knowledge-instruct.js';
+export type { MinHasher, MinHashOptions } from './minhash.js';
+export { createMinHasher, estimateJaccard, MinHashIndex, shingleJaccard } from './minhash.js';
+export type { ChineseTokenizer } from './rouge-l.js';
+export { lcsLength, rougeL, rougeLText, tokenizeChinese } from './rouge-l.js';
 export type { SelfInstructOptions, SelfInstructProgress } from './self-instruct.js';
-export { DEFAULT_CLEAN_PROMPT, cleanInstructions, parseCleanAnswer } from './clean-pass.js';
-export type { CleanInstructionsOptions, CleanProgress, CleanStatus } from './clean-pass.js';
+export { runSelfInstruct } from './self-instruct.js';
+export type { ParsedTask, SeedTask, SelfInstructPromptOptions } from './self-instruct-prompt.js';
+export {
+  buildSelfInstructPrompt,
+  NO_INPUT,
+  parseNumberedTasks,
+  parseSeedTasks,
+} from './self-instruct-prompt.js';
+export type { ParseStatuteOptions, StatuteArticle, StatuteDocument } from './statute-markdown.js';
+export { fileDateOf, latestHistoryDate, parseStatuteMarkdown } from './statute-markdown.js';
+export type { NormalizeTextOptions } from './text-normalize.js';
+export { cleanText, normalizeText, stripMarkup } from './text-normalize.js';

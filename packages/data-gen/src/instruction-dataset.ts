@@ -29,7 +29,11 @@ function increment(counts: Record<string, number>, key: string): void {
 }
 
 /** Count records per template and per source. */
-export function buildDatasetCard(options: { records: InstructionRecord[]; name?: string; seed?: number }): DatasetCard {
+export function buildDatasetCard(options: {
+  records: InstructionRecord[];
+  name?: string;
+  seed?: number;
+}): DatasetCard {
   const { records, name = 'lawgpt-instructions', seed } = options;
   const templates: Record<string, number> = {};
   const sources: Record<string, number> = {};
@@ -98,11 +102,11 @@ export async function writeInstructionDataset(options: WriteInstructionDatasetOp
     throw new DataGenOptionError({ field: 'format', expected: 'json or jsonl', actual: format });
   }
   const rows = records.map((record) =>
-    metadata
-      ? record
-      : { instruction: record.instruction, input: record.input, output: record.output },
+    metadata ? record : { instruction: record.instruction, input: record.input, output: record.output },
   );
   const content =
-    format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
+    format === 'json'
+      ? `${JSON.stringify(rows, null, 2)}\n`
+      : rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
   await writeFileAtomic(path, content);
 }

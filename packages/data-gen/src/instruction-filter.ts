@@ -13,8 +13,31 @@ export type RejectReason =
 
 /** Words that mark tasks a text-only model cannot do (images, audio, files, links, drawing). */
 export const DEFAULT_BLACKLIST = [
-  '图片', '图像', '照片', '图表', '示意图', '流程图', '绘制', '画一', '画出', '视频', '音频', '音乐', '录音',
-  '地图', '文件', '附件', '链接', '网址', '网页', '上传', '下载', 'image', 'picture', 'video', 'audio',
+  '图片',
+  '图像',
+  '照片',
+  '图表',
+  '示意图',
+  '流程图',
+  '绘制',
+  '画一',
+  '画出',
+  '视频',
+  '音频',
+  '音乐',
+  '录音',
+  '地图',
+  '文件',
+  '附件',
+  '链接',
+  '网址',
+  '网页',
+  '上传',
+  '下载',
+  'image',
+  'picture',
+  'video',
+  'audio',
 ];
 
 /** Options of {@link filterTask}. */
@@ -37,7 +60,12 @@ export function filterTask(
   task: { instruction: string; input: string; output: string },
   options: TaskFilterOptions = {},
 ): RejectReason | undefined {
-  const { minInstructionChars = 6, maxInstructionChars = 300, maxOutputChars = 4000, blacklist = DEFAULT_BLACKLIST } = options;
+  const {
+    minInstructionChars = 6,
+    maxInstructionChars = 300,
+    maxOutputChars = 4000,
+    blacklist = DEFAULT_BLACKLIST,
+  } = options;
   const instruction = task.instruction.trim();
   const length = [...instruction].length;
   if (length < minInstructionChars) return 'too_short';

@@ -14,7 +14,11 @@ export function parseJsonl<T = unknown>(text: string, options: { path?: string }
     try {
       records.push(JSON.parse(line) as T);
     } catch (error) {
-      throw new DataGenParseError({ path, line: index + 1, message: `malformed JSON: ${(error as Error).message}` });
+      throw new DataGenParseError({
+        path,
+        line: index + 1,
+        message: `malformed JSON: ${(error as Error).message}`,
+      });
     }
   }
   return records;
@@ -47,7 +51,9 @@ export async function appendJsonl(path: string, record: unknown): Promise<void> 
  * Read the records of an append-only JSONL output for resuming. A torn last line (a run killed while
  * writing) is cut off the file and reported in `truncatedBytes`; a malformed line elsewhere throws.
  */
-export async function readResumableJsonl<T = unknown>(path: string): Promise<{ records: T[]; truncatedBytes: number }> {
+export async function readResumableJsonl<T = unknown>(
+  path: string,
+): Promise<{ records: T[]; truncatedBytes: number }> {
   let size: number;
   try {
     size = (await stat(path)).size;

@@ -25,10 +25,14 @@ describe('createKnowledgeBase', () => {
   });
 
   it('looks articles up by full title, short name or 《name》 and number + suffix', () => {
-    expect(knowledgeBase.getArticle({ law: '中华人民共和国刑法', number: 901, suffix: 1 }).text).toContain('无人机');
+    expect(knowledgeBase.getArticle({ law: '中华人民共和国刑法', number: 901, suffix: 1 }).text).toContain(
+      '无人机',
+    );
     expect(knowledgeBase.getArticle({ law: '《刑法》', number: 920 }).text.split('\n')).toHaveLength(2);
     expect(knowledgeBase.findArticle({ law: '刑法', number: 902 })).toBeUndefined();
-    expect(() => knowledgeBase.getArticle({ law: '刑法', number: 902 })).toThrow(/《刑法》第九百零二条 not found/);
+    expect(() => knowledgeBase.getArticle({ law: '刑法', number: 902 })).toThrow(
+      /《刑法》第九百零二条 not found/,
+    );
     expect(() => knowledgeBase.law('不存在法')).toThrow(DataGenLookupError);
     expect(knowledgeBase.articleCount).toBe(6 + 3);
   });
@@ -36,12 +40,21 @@ describe('createKnowledgeBase', () => {
   it('merges undated parts of one law', () => {
     const parts = createKnowledgeBase({
       markdown: [
-        { text: '# 某法典\n\n# 第一编\n\n2020年5月28日 通过\n\n<!-- INFO END -->\n\n第一条 甲。\n', path: '某法典/第一编.md' },
-        { text: '# 某法典\n\n# 第二编\n\n2020年5月28日 通过\n\n2021年1月1日 施行\n\n<!-- INFO END -->\n\n第二条 乙。\n', path: '某法典/第二编.md' },
+        {
+          text: '# 某法典\n\n# 第一编\n\n2020年5月28日 通过\n\n<!-- INFO END -->\n\n第一条 甲。\n',
+          path: '某法典/第一编.md',
+        },
+        {
+          text: '# 某法典\n\n# 第二编\n\n2020年5月28日 通过\n\n2021年1月1日 施行\n\n<!-- INFO END -->\n\n第二条 乙。\n',
+          path: '某法典/第二编.md',
+        },
       ],
     });
     const entry = parts.law('某法典');
-    expect(entry.articles.map((article) => [article.number, article.headings[0]])).toEqual([[1, '第一编'], [2, '第二编']]);
+    expect(entry.articles.map((article) => [article.number, article.headings[0]])).toEqual([
+      [1, '第一编'],
+      [2, '第二编'],
+    ]);
     expect(entry.versionDate).toBe('2021-01-01');
   });
 });

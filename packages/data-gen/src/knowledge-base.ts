@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatArticleLabel } from './chinese-numeral.js';
 import { DataGenAbortError, DataGenLookupError } from './errors.js';
-import { type StatuteArticle, type StatuteDocument, parseStatuteMarkdown } from './statute-markdown.js';
+import { parseStatuteMarkdown, type StatuteArticle, type StatuteDocument } from './statute-markdown.js';
 
 /** A law chosen for the knowledge base: its latest version and the files that make it up. */
 export interface LawEntry {
@@ -51,7 +51,8 @@ export class KnowledgeBase {
   constructor(entries: LawEntry[]) {
     for (const entry of entries) {
       this.entries.set(entry.law, entry);
-      for (const name of [entry.law, entry.shortName]) if (!this.names.has(name)) this.names.set(name, entry.law);
+      for (const name of [entry.law, entry.shortName])
+        if (!this.names.has(name)) this.names.set(name, entry.law);
       const index = new Map<string, StatuteArticle>();
       for (const article of entry.articles) index.set(articleKey(article.number, article.suffix), article);
       this.byArticle.set(entry.law, index);
@@ -79,7 +80,8 @@ export class KnowledgeBase {
   /** The law's entry; throws `DataGenLookupError` when unknown. */
   law(name: string): LawEntry {
     const title = this.resolveLaw(name);
-    if (!title) throw new DataGenLookupError({ field: 'law', actual: name, message: `unknown law "${name}"` });
+    if (!title)
+      throw new DataGenLookupError({ field: 'law', actual: name, message: `unknown law "${name}"` });
     return this.entries.get(title)!;
   }
 
@@ -214,7 +216,8 @@ async function listMarkdown(root: string): Promise<string[]> {
   const found: string[] = [];
   const entries = await readdir(root, { withFileTypes: true, recursive: true });
   for (const entry of entries) {
-    if (entry.isFile() && entry.name.endsWith('.md')) found.push(join(entry.parentPath ?? entry.path, entry.name));
+    if (entry.isFile() && entry.name.endsWith('.md'))
+      found.push(join(entry.parentPath ?? entry.path, entry.name));
   }
   return found.sort();
 }

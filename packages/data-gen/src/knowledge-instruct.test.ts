@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { parseCailCases, readCailCases } from './cail-cases.js';
 import { linkCharges, parseChargeList, parseChargeTable } from './charges.js';
 import { buildDatasetCard, formatDatasetCard, writeInstructionDataset } from './instruction-dataset.js';
-import { SAMPLE_CAIL, SAMPLE_CHARGE_TABLE, SAMPLE_CIVIL_LAW, SAMPLE_CRIMINAL_LAW } from './internal/sample-statutes.js';
+import {
+  SAMPLE_CAIL,
+  SAMPLE_CHARGE_TABLE,
+  SAMPLE_CIVIL_LAW,
+  SAMPLE_CRIMINAL_LAW,
+} from './internal/sample-statutes.js';
 import { createKnowledgeBase, loadKnowledgeBase } from './knowledge-base.js';
-import { KNOWLEDGE_TEMPLATES, buildKnowledgeInstructions } from './knowledge-instruct.js';
+import { buildKnowledgeInstructions, KNOWLEDGE_TEMPLATES } from './knowledge-instruct.js';
 
 const knowledgeBase = createKnowledgeBase({
   markdown: [
@@ -46,24 +51,42 @@ describe('buildKnowledgeInstructions', () => {
 
   it('renders each template from the knowledge', () => {
     const all = buildKnowledgeInstructions({ knowledgeBase, charges, cases, seed: 3 });
-    const recitation = all.find((record) => record.template === 'recitation' && record.provenance.articles?.[0] === '第三条之一')!;
+    const recitation = all.find(
+      (record) => record.template === 'recitation' && record.provenance.articles?.[0] === '第三条之一',
+    )!;
     expect(recitation.output).toBe('任何组织或者个人不得以示例为名侵害他人权益。');
     expect(recitation.instruction).toContain('《示例民事法》第三条之一');
-    const elements = all.find((record) => record.template === 'crime-elements' && record.provenance.charge === '窃取虚拟财产罪')!;
+    const elements = all.find(
+      (record) => record.template === 'crime-elements' && record.provenance.charge === '窃取虚拟财产罪',
+    )!;
     expect(elements.output).toContain('客观行为：窃取他人虚拟财产，数额较大。');
     expect(elements.output).toContain('2. 数额巨大的，处三年以上十年以下有期徒刑，并处罚金；');
     expect(elements.output).toContain('侵犯财产罪');
-    const scenario = all.find((record) => record.template === 'scenario-article' && record.provenance.charge === '损坏公共路灯罪')!;
+    const scenario = all.find(
+      (record) => record.template === 'scenario-article' && record.provenance.charge === '损坏公共路灯罪',
+    )!;
     expect(scenario.input).toBe('行为：故意损坏公共路灯，危害公共安全。');
     expect(scenario.output).toContain('第九百零一条');
-    const charge = all.find((record) => record.template === 'case-charge' && record.provenance.caseId === 'cail:sample#1')!;
-    expect(charge.output).toBe('被告人钱某的行为涉嫌窃取虚拟财产罪，依据《中华人民共和国刑法》第九百二十条。');
-    const article = all.find((record) => record.template === 'case-article' && record.provenance.caseId === 'cail:sample#0')!;
+    const charge = all.find(
+      (record) => record.template === 'case-charge' && record.provenance.caseId === 'cail:sample#1',
+    )!;
+    expect(charge.output).toBe(
+      '被告人钱某的行为涉嫌窃取虚拟财产罪，依据《中华人民共和国刑法》第九百二十条。',
+    );
+    const article = all.find(
+      (record) => record.template === 'case-article' && record.provenance.caseId === 'cail:sample#0',
+    )!;
     expect(article.output).toContain('第九百零一条：故意损坏公共路灯');
-    const term = all.find((record) => record.template === 'case-term' && record.provenance.caseId === 'cail:sample#1')!;
+    const term = all.find(
+      (record) => record.template === 'case-term' && record.provenance.caseId === 'cail:sample#1',
+    )!;
     expect(term.output).toContain('10个月的刑期，并处罚金3000元');
     // Only the laws asked for.
-    const civilOnly = buildKnowledgeInstructions({ knowledgeBase, laws: ['示例民事法'], templates: ['recitation'] });
+    const civilOnly = buildKnowledgeInstructions({
+      knowledgeBase,
+      laws: ['示例民事法'],
+      templates: ['recitation'],
+    });
     expect(civilOnly).toHaveLength(6);
   });
 
@@ -71,7 +94,9 @@ describe('buildKnowledgeInstructions', () => {
     const records = buildKnowledgeInstructions({ knowledgeBase, charges, cases, seed: 1, limit: 16 });
     const card = buildDatasetCard({ records, seed: 1 });
     expect(Object.values(card.templates).reduce((a, b) => a + b, 0)).toBe(16);
-    expect(card.sources['cail:sample']).toBe(records.filter((record) => record.provenance.kind === 'case').length);
+    expect(card.sources['cail:sample']).toBe(
+      records.filter((record) => record.provenance.kind === 'case').length,
+    );
     expect(formatDatasetCard(card)).toContain('| recitation |');
     const dir = await mkdtemp(join(tmpdir(), 'dg-ki-'));
     await writeInstructionDataset({ records, path: join(dir, 'train.json'), metadata: false });
@@ -83,19 +108,32 @@ describe('buildKnowledgeInstructions', () => {
   });
 });
 
-describeWithShared('knowledge instructions from the real statutes and CAIL', ['data/laws/md/刑法/刑法.md', 'data/cail2018/data_test.json'], () => {
-  it('builds case and statute records with provenance that resolves', async () => {
-    const realBase = await loadKnowledgeBase({ root: sharedPath('data/laws/md'), filter: (path) => path.startsWith('刑法/') });
-    const realCases = (await readCailCases(sharedPath('data/cail2018/data_test.json'))).slice(0, 200);
-    const records = buildKnowledgeInstructions({ knowledgeBase: realBase, cases: realCases, laws: ['刑法'], seed: 5, limit: 120 });
-    expect(records).toHaveLength(120);
-    for (const record of records) {
-      if (record.provenance.kind === 'case') {
-        const index = Number(record.provenance.caseId!.split('#')[1]);
-        expect(realCases[index].fact).toBe(record.input);
-      } else {
-        expect(record.provenance.law).toBe('中华人民共和国刑法');
+describeWithShared(
+  'knowledge instructions from the real statutes and CAIL',
+  ['data/laws/md/刑法/刑法.md', 'data/cail2018/data_test.json'],
+  () => {
+    it('builds case and statute records with provenance that resolves', async () => {
+      const realBase = await loadKnowledgeBase({
+        root: sharedPath('data/laws/md'),
+        filter: (path) => path.startsWith('刑法/'),
+      });
+      const realCases = (await readCailCases(sharedPath('data/cail2018/data_test.json'))).slice(0, 200);
+      const records = buildKnowledgeInstructions({
+        knowledgeBase: realBase,
+        cases: realCases,
+        laws: ['刑法'],
+        seed: 5,
+        limit: 120,
+      });
+      expect(records).toHaveLength(120);
+      for (const record of records) {
+        if (record.provenance.kind === 'case') {
+          const index = Number(record.provenance.caseId!.split('#')[1]);
+          expect(realCases[index].fact).toBe(record.input);
+        } else {
+          expect(record.provenance.law).toBe('中华人民共和国刑法');
+        }
       }
-    }
-  });
-});
+    });
+  },
+);

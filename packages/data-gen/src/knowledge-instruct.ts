@@ -5,7 +5,6 @@ import type { InstructionRecord } from './instruction-record.js';
 import { createRandom, shuffled } from './internal/random.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import {
-  type TemplateContext,
   articleContent,
   articleSource,
   caseArticle,
@@ -14,6 +13,7 @@ import {
   crimeElements,
   recitation,
   scenarioArticle,
+  type TemplateContext,
 } from './knowledge-templates.js';
 
 /** Names of the teacher-free templates. */
@@ -54,7 +54,9 @@ type Candidate = (random: () => number) => InstructionRecord | undefined;
 function candidatesFor(template: KnowledgeTemplate, context: TemplateContext, laws: string[]): Candidate[] {
   const { knowledgeBase, charges, cases } = context;
   const articles = () =>
-    laws.flatMap((law) => knowledgeBase.articles(law)).filter((article) => !/^（?删去）?$|^已删除/.test(article.text));
+    laws
+      .flatMap((law) => knowledgeBase.articles(law))
+      .filter((article) => !/^（?删去）?$|^已删除/.test(article.text));
   switch (template) {
     case 'recitation':
       return articles().map((article) => (random) => recitation(article, random));
@@ -93,10 +95,15 @@ export function buildKnowledgeInstructions(options: BuildKnowledgeInstructionsOp
   } = options;
   for (const template of templates) {
     if (!KNOWLEDGE_TEMPLATES.includes(template)) {
-      throw new DataGenOptionError({ field: 'templates', expected: KNOWLEDGE_TEMPLATES.join('|'), actual: template });
+      throw new DataGenOptionError({
+        field: 'templates',
+        expected: KNOWLEDGE_TEMPLATES.join('|'),
+        actual: template,
+      });
     }
   }
-  if (!(limit > 0)) throw new DataGenOptionError({ field: 'limit', expected: 'a positive number', actual: limit });
+  if (!(limit > 0))
+    throw new DataGenOptionError({ field: 'limit', expected: 'a positive number', actual: limit });
   const context: TemplateContext = {
     knowledgeBase,
     charges,
@@ -106,7 +113,10 @@ export function buildKnowledgeInstructions(options: BuildKnowledgeInstructionsOp
   // Step 1: shuffled candidate queues, one per template, each with its own seeded stream.
   const queues = templates.map((template, index) => ({
     random: createRandom(seed * 7919 + index + 1),
-    items: shuffled(candidatesFor(template, { ...context, cases: context.cases }, resolvedLaws), createRandom(seed + index)),
+    items: shuffled(
+      candidatesFor(template, { ...context, cases: context.cases }, resolvedLaws),
+      createRandom(seed + index),
+    ),
     next: 0,
   }));
   // Step 2: round robin over templates.

@@ -44,7 +44,13 @@ export function recitation(article: StatuteArticle, random: Random): Instruction
     [`请背诵${name}的内容。`, `请写出${name}的原文。`, `${name}的条文原文是什么？`, `默写${name}。`],
     random,
   );
-  return { instruction, input: '', output: article.text, template: 'recitation', provenance: statuteProvenance(article) };
+  return {
+    instruction,
+    input: '',
+    output: article.text,
+    template: 'recitation',
+    provenance: statuteProvenance(article),
+  };
 }
 
 /** `article-content`: "what does Article N of law X say", answered with its place and text. */
@@ -59,35 +65,66 @@ export function articleContent(article: StatuteArticle, random: Random): Instruc
     random,
   );
   const output = `《${article.law}》${label(article)}${where(article)}规定：\n${article.text}`;
-  return { instruction, input: '', output, template: 'article-content', provenance: statuteProvenance(article) };
+  return {
+    instruction,
+    input: '',
+    output,
+    template: 'article-content',
+    provenance: statuteProvenance(article),
+  };
 }
 
 /** `article-source`: given the text, name the law and article. */
 export function articleSource(article: StatuteArticle, random: Random): InstructionRecord {
   const instruction = pick(
-    ['下面这段条文出自哪部法律的哪一条？', '请指出以下法条的出处（法律名称和条号）。', '以下规定是哪部法律的第几条？'],
+    [
+      '下面这段条文出自哪部法律的哪一条？',
+      '请指出以下法条的出处（法律名称和条号）。',
+      '以下规定是哪部法律的第几条？',
+    ],
     random,
   );
   const output = `该条文出自《${article.law}》${label(article)}${where(article)}。`;
-  return { instruction, input: article.text, output, template: 'article-source', provenance: statuteProvenance(article) };
+  return {
+    instruction,
+    input: article.text,
+    output,
+    template: 'article-source',
+    provenance: statuteProvenance(article),
+  };
 }
 
-function chargeArticle(charge: Charge, context: TemplateContext): { article: StatuteArticle; paragraph?: number } | undefined {
+function chargeArticle(
+  charge: Charge,
+  context: TemplateContext,
+): { article: StatuteArticle; paragraph?: number } | undefined {
   const ref = charge.articles[0];
   if (!ref) return undefined;
-  const article = context.knowledgeBase.findArticle({ law: CRIMINAL_LAW, number: ref.number, suffix: ref.suffix });
+  const article = context.knowledgeBase.findArticle({
+    law: CRIMINAL_LAW,
+    number: ref.number,
+    suffix: ref.suffix,
+  });
   return article ? { article, paragraph: ref.paragraph } : undefined;
 }
 
 /** `crime-elements`: the conduct and the statutory penalties of a charge, from its 刑法 article. */
-export function crimeElements(charge: Charge, context: TemplateContext, random: Random): InstructionRecord | undefined {
+export function crimeElements(
+  charge: Charge,
+  context: TemplateContext,
+  random: Random,
+): InstructionRecord | undefined {
   const found = chargeArticle(charge, context);
   if (!found) return undefined;
   const { article, paragraph } = found;
   const elements = extractCrimeElements(article.text, paragraph);
   if (elements.penalties.length === 0) return undefined;
   const instruction = pick(
-    [`${charge.name}的构成要件和法定刑是什么？`, `请说明${charge.name}的犯罪构成与处罚。`, `${charge.name}怎么认定，怎么处罚？`],
+    [
+      `${charge.name}的构成要件和法定刑是什么？`,
+      `请说明${charge.name}的犯罪构成与处罚。`,
+      `${charge.name}怎么认定，怎么处罚？`,
+    ],
     random,
   );
   const lines = [`${charge.name}规定在《${CRIMINAL_LAW}》${label(article)}${where(article)}。`];
@@ -105,7 +142,11 @@ export function crimeElements(charge: Charge, context: TemplateContext, random: 
 }
 
 /** `scenario-article`: a short scenario built from the article's conduct; which article applies. */
-export function scenarioArticle(charge: Charge, context: TemplateContext, random: Random): InstructionRecord | undefined {
+export function scenarioArticle(
+  charge: Charge,
+  context: TemplateContext,
+  random: Random,
+): InstructionRecord | undefined {
   const found = chargeArticle(charge, context);
   if (!found) return undefined;
   const { article, paragraph } = found;
@@ -144,7 +185,11 @@ function caseProvenance(item: CailCase): Provenance {
 export function caseCharge(item: CailCase, random: Random): InstructionRecord | undefined {
   if (item.accusations.length === 0) return undefined;
   const instruction = pick(
-    ['根据以下案情，判断被告人涉嫌的罪名。', '请根据下面的案件事实预测罪名。', '以下案件中，被告人的行为构成什么罪？'],
+    [
+      '根据以下案情，判断被告人涉嫌的罪名。',
+      '请根据下面的案件事实预测罪名。',
+      '以下案件中，被告人的行为构成什么罪？',
+    ],
     random,
   );
   const who = item.criminals.length ? `被告人${item.criminals.join('、')}` : '被告人';
@@ -155,24 +200,39 @@ export function caseCharge(item: CailCase, random: Random): InstructionRecord | 
 }
 
 /** `case-article`: which 刑法 articles apply to the facts, with their text when the knowledge base has it. */
-export function caseArticle(item: CailCase, context: TemplateContext, random: Random): InstructionRecord | undefined {
+export function caseArticle(
+  item: CailCase,
+  context: TemplateContext,
+  random: Random,
+): InstructionRecord | undefined {
   if (item.articles.length === 0) return undefined;
   const instruction = pick(
     ['根据以下案情，本案应当适用《中华人民共和国刑法》的哪些条文？', '请指出下面案件适用的刑法条文。'],
     random,
   );
-  const lines = [`本案应当适用《${CRIMINAL_LAW}》${item.articles.map((number) => formatArticleLabel(number)).join('、')}。`];
+  const lines = [
+    `本案应当适用《${CRIMINAL_LAW}》${item.articles.map((number) => formatArticleLabel(number)).join('、')}。`,
+  ];
   for (const number of item.articles) {
     const article = context.knowledgeBase.findArticle({ law: CRIMINAL_LAW, number });
     if (article) lines.push(`${label(article)}：${article.text}`);
   }
-  return { instruction, input: item.fact, output: lines.join('\n'), template: 'case-article', provenance: caseProvenance(item) };
+  return {
+    instruction,
+    input: item.fact,
+    output: lines.join('\n'),
+    template: 'case-article',
+    provenance: caseProvenance(item),
+  };
 }
 
 /** `case-term`: the sentence imposed in the case. */
 export function caseTerm(item: CailCase, random: Random): InstructionRecord | undefined {
   if (item.accusations.length === 0) return undefined;
-  const instruction = pick(['根据以下案情，预测被告人可能被判处的刑罚。', '请根据案件事实预测刑期。'], random);
+  const instruction = pick(
+    ['根据以下案情，预测被告人可能被判处的刑罚。', '请根据案件事实预测刑期。'],
+    random,
+  );
   let sentence: string;
   if (item.deathPenalty) sentence = '死刑';
   else if (item.lifeImprisonment) sentence = '无期徒刑';

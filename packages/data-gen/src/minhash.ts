@@ -38,7 +38,8 @@ function mix(value: number): number {
 export function createMinHasher(options: MinHashOptions = {}): MinHasher {
   const { permutations = 128, shingleSize = 5, seed = 1 } = options;
   const seeds = new Uint32Array(permutations);
-  for (let index = 0; index < permutations; index++) seeds[index] = mix(seed * 0x9e3779b1 + index * 0x7f4a7c15);
+  for (let index = 0; index < permutations; index++)
+    seeds[index] = mix(seed * 0x9e3779b1 + index * 0x7f4a7c15);
   return {
     permutations,
     signature(text: string): Uint32Array {
@@ -70,7 +71,8 @@ export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
 export function shingleJaccard(a: string, b: string, shingleSize = 5): number {
   const shingles = (text: string) => {
     const set = new Set<string>();
-    for (let start = 0; start < Math.max(1, text.length - shingleSize + 1); start++) set.add(text.slice(start, start + shingleSize));
+    for (let start = 0; start < Math.max(1, text.length - shingleSize + 1); start++)
+      set.add(text.slice(start, start + shingleSize));
     return set;
   };
   const left = shingles(a);
@@ -100,7 +102,9 @@ export class MinHashIndex {
 
   /** Near-duplicate id or undefined; a new signature is stored only when it is not a near duplicate. */
   add(signature: Uint32Array): number | undefined {
-    const keys = this.buckets.map((_, band) => signature.subarray(band * this.rows, (band + 1) * this.rows).join(','));
+    const keys = this.buckets.map((_, band) =>
+      signature.subarray(band * this.rows, (band + 1) * this.rows).join(','),
+    );
     const checked = new Set<number>();
     for (let band = 0; band < keys.length; band++) {
       for (const candidate of this.buckets[band].get(keys[band]) ?? []) {

@@ -28,7 +28,7 @@ const CONTENT = /[\p{L}\p{N}]/u;
  */
 export function tokenizeChinese(text: string, tokenizer: ChineseTokenizer = 'jieba'): string[] {
   if (typeof tokenizer === 'function') return tokenizer(text);
-  if (tokenizer === 'char') return (text.toLowerCase().match(/[a-z0-9]+|[\p{L}\p{N}]/gu) ?? []);
+  if (tokenizer === 'char') return text.toLowerCase().match(/[a-z0-9]+|[\p{L}\p{N}]/gu) ?? [];
   return jiebaInstance()
     .cut(text, false)
     .map((token) => token.trim().toLowerCase())
@@ -50,7 +50,10 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
 }
 
 /** ROUGE-L precision, recall and F1 of `candidate` against `reference` (token arrays). */
-export function rougeL(candidate: readonly string[], reference: readonly string[]): { precision: number; recall: number; f1: number } {
+export function rougeL(
+  candidate: readonly string[],
+  reference: readonly string[],
+): { precision: number; recall: number; f1: number } {
   const lcs = lcsLength(candidate, reference);
   if (lcs === 0) return { precision: 0, recall: 0, f1: 0 };
   const precision = lcs / candidate.length;
@@ -59,6 +62,10 @@ export function rougeL(candidate: readonly string[], reference: readonly string[
 }
 
 /** ROUGE-L F1 of two strings tokenised with {@link tokenizeChinese}. */
-export function rougeLText(candidate: string, reference: string, tokenizer: ChineseTokenizer = 'jieba'): number {
+export function rougeLText(
+  candidate: string,
+  reference: string,
+  tokenizer: ChineseTokenizer = 'jieba',
+): number {
   return rougeL(tokenizeChinese(candidate, tokenizer), tokenizeChinese(reference, tokenizer)).f1;
 }

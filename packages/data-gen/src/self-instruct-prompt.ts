@@ -30,14 +30,28 @@ export function parseSeedTasks(text: string, options: { path?: string } = {}): S
     try {
       raw = JSON.parse(line) as RawSeed;
     } catch (error) {
-      throw new DataGenParseError({ path, line: index + 1, message: `malformed JSON: ${(error as Error).message}` });
+      throw new DataGenParseError({
+        path,
+        line: index + 1,
+        message: `malformed JSON: ${(error as Error).message}`,
+      });
     }
     const instance = Array.isArray(raw.instances) ? raw.instances[0] : raw;
     if (typeof raw.instruction !== 'string' || !raw.instruction.trim()) {
-      throw new DataGenParseError({ path, line: index + 1, field: 'instruction', message: 'expected a non-empty string' });
+      throw new DataGenParseError({
+        path,
+        line: index + 1,
+        field: 'instruction',
+        message: 'expected a non-empty string',
+      });
     }
     if (!instance || typeof instance.output !== 'string') {
-      throw new DataGenParseError({ path, line: index + 1, field: raw.instances ? 'instances[0].output' : 'output', message: 'expected a string' });
+      throw new DataGenParseError({
+        path,
+        line: index + 1,
+        field: raw.instances ? 'instances[0].output' : 'output',
+        message: 'expected a string',
+      });
     }
     const task: SeedTask = {
       instruction: raw.instruction.trim(),
@@ -81,7 +95,14 @@ export function buildSelfInstructPrompt(options: SelfInstructPromptOptions): str
   const lines = [...requirements, ''];
   examples.forEach((task, index) => {
     const number = index + 1;
-    lines.push('###', `${number}. 指令：${task.instruction}`, `${number}. 输入：`, task.input || NO_INPUT, `${number}. 输出：`, task.output);
+    lines.push(
+      '###',
+      `${number}. 指令：${task.instruction}`,
+      `${number}. 输入：`,
+      task.input || NO_INPUT,
+      `${number}. 输出：`,
+      task.output,
+    );
   });
   lines.push('###', `${examples.length + 1}. 指令：`);
   return `${lines.join('\n')}\n\n（请继续写出第${examples.length + 1}到第${Math.max(count, examples.length + 1)}条任务，格式同上，每条之间用###分隔。）`;

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { ChatClient } from './chat-client.js';
 import { DataGenAbortError, DataGenOptionError } from './errors.js';
-import { type RejectReason, type TaskFilterOptions, filterTask } from './instruction-filter.js';
+import { filterTask, type RejectReason, type TaskFilterOptions } from './instruction-filter.js';
 import type { InstructionRecord } from './instruction-record.js';
 import { createRandom, sample } from './internal/random.js';
 import { appendJsonl, ensureFile, readResumableJsonl, writeFileAtomic } from './jsonl.js';
 import { type ChineseTokenizer, lcsLength, tokenizeChinese } from './rouge-l.js';
-import { type SeedTask, buildSelfInstructPrompt, parseNumberedTasks } from './self-instruct-prompt.js';
+import { buildSelfInstructPrompt, parseNumberedTasks, type SeedTask } from './self-instruct-prompt.js';
 
 /** Progress of a self-instruct run. */
 export interface SelfInstructProgress {
@@ -88,20 +88,36 @@ async function readState(path: string): Promise<RunState> {
  */
 export async function runSelfInstruct(options: SelfInstructOptions): Promise<SelfInstructProgress> {
   const {
-    seedTasks, client, outputPath, target, examplesPerPrompt = 3, tasksPerRequest = 20, requestsPerRound = 4,
-    maxRequests = Number.POSITIVE_INFINITY, similarityThreshold = 0.7, tokenizer = 'jieba', filter = {},
-    temperature = 1, maxTokens = 3072, seed = 0, onProgress, signal,
+    seedTasks,
+    client,
+    outputPath,
+    target,
+    examplesPerPrompt = 3,
+    tasksPerRequest = 20,
+    requestsPerRound = 4,
+    maxRequests = Number.POSITIVE_INFINITY,
+    similarityThreshold = 0.7,
+    tokenizer = 'jieba',
+    filter = {},
+    temperature = 1,
+    maxTokens = 3072,
+    seed = 0,
+    onProgress,
+    signal,
   } = options;
-  if (seedTasks.length === 0) throw new DataGenOptionError({ field: 'seedTasks', expected: 'at least one seed task', actual: 0 });
-  if (!(target >= 1)) throw new DataGenOptionError({ field: 'target', expected: 'an integer ≥ 1', actual: target });
+  if (seedTasks.length === 0)
+    throw new DataGenOptionError({ field: 'seedTasks', expected: 'at least one seed task', actual: 0 });
+  if (!(target >= 1))
+    throw new DataGenOptionError({ field: 'target', expected: 'an integer ≥ 1', actual: target });
   // Step 1: resume — kept records, counters, ROUGE pool.
   const statePath = `${outputPath}.state.json`;
   await ensureFile(outputPath);
   const { records: existing } = await readResumableJsonl<InstructionRecord>(outputPath);
   const state = await readState(statePath);
-  const pool = [...seedTasks.map((task) => task.instruction), ...existing.map((record) => record.instruction)].map((text) =>
-    tokenizeChinese(text, tokenizer),
-  );
+  const pool = [
+    ...seedTasks.map((task) => task.instruction),
+    ...existing.map((record) => record.instruction),
+  ].map((text) => tokenizeChinese(text, tokenizer));
   const seenKeys = new Set(existing.map((record) => `${record.instruction}\u0000${record.input}`));
   let kept = existing.length;
   const started = Date.now();
@@ -110,8 +126,14 @@ export async function runSelfInstruct(options: SelfInstructOptions): Promise<Sel
     const fresh = kept - existing.length;
     const keptPerSecond = fresh / Math.max(elapsedMs / 1000, 1e-3);
     return {
-      kept, target, requests: state.requests, rejected: { ...state.rejected }, resumed: existing.length, elapsedMs,
-      keptPerSecond, etaSeconds: fresh > 0 ? Math.max(0, target - kept) / keptPerSecond : null,
+      kept,
+      target,
+      requests: state.requests,
+      rejected: { ...state.rejected },
+      resumed: existing.length,
+      elapsedMs,
+      keptPerSecond,
+      etaSeconds: fresh > 0 ? Math.max(0, target - kept) / keptPerSecond : null,
     };
   };
   const reject = (reason: RejectReason, count = 1) => {
@@ -120,8 +142,12 @@ export async function runSelfInstruct(options: SelfInstructOptions): Promise<Sel
   onProgress?.(progress());
   // Step 2: rounds of concurrent requests, results handled in request order.
   while (kept < target && state.requests < maxRequests) {
-    if (signal?.aborted) throw new DataGenAbortError(`self-instruct aborted after ${kept} records; rerun to resume`);
-    const round = Array.from({ length: Math.min(requestsPerRound, maxRequests - state.requests) }, (_, offset) => state.requests + offset);
+    if (signal?.aborted)
+      throw new DataGenAbortError(`self-instruct aborted after ${kept} records; rerun to resume`);
+    const round = Array.from(
+      { length: Math.min(requestsPerRound, maxRequests - state.requests) },
+      (_, offset) => state.requests + offset,
+    );
     const responses = await Promise.allSettled(
       round.map((request) => {
         const examples = sample(seedTasks, examplesPerPrompt, createRandom(seed * 1000003 + request));
@@ -131,7 +157,8 @@ export async function runSelfInstruct(options: SelfInstructOptions): Promise<Sel
           .then((completion) => ({ completion, examples: examples.length, request }));
       }),
     );
-    if (signal?.aborted) throw new DataGenAbortError(`self-instruct aborted after ${kept} records; rerun to resume`);
+    if (signal?.aborted)
+      throw new DataGenAbortError(`self-instruct aborted after ${kept} records; rerun to resume`);
     const failures = responses.filter((result) => result.status === 'rejected');
     if (failures.length === responses.length) throw (failures[0] as PromiseRejectedResult).reason;
     for (const result of responses) {
@@ -140,12 +167,16 @@ export async function runSelfInstruct(options: SelfInstructOptions): Promise<Sel
         reject('request_failed');
         continue;
       }
+      // Replies that arrive after the target is reached are not read.
+      if (kept >= target) continue;
       const { completion, examples, request } = result.value;
-      const parsed = parseNumberedTasks(completion.content, { firstNumber: examples + 1, finishReason: completion.finishReason });
+      const parsed = parseNumberedTasks(completion.content, {
+        firstNumber: examples + 1,
+        finishReason: completion.finishReason,
+      });
       reject('malformed', parsed.malformed);
       reject('truncated', parsed.truncated);
       for (const task of parsed.tasks) {
-        if (kept >= target) break;
         const reason = filterTask(task, filter);
         if (reason) {
           reject(reason);
@@ -157,8 +188,13 @@ export async function runSelfInstruct(options: SelfInstructOptions): Promise<Sel
           reject('similar');
           continue;
         }
+        // Good tasks beyond the target are left out (and not counted as rejected).
+        if (kept >= target) continue;
         const record: InstructionRecord = {
-          instruction: task.instruction, input: task.input, output: task.output, template: 'self-instruct',
+          instruction: task.instruction,
+          input: task.input,
+          output: task.output,
+          template: 'self-instruct',
           provenance: { kind: 'teacher', model: client.model, request },
         };
         await appendJsonl(outputPath, record);

@@ -19,10 +19,17 @@ describe('parseStatuteMarkdown (embedded sample)', () => {
 
   it('reads articles with numbers, 之X suffixes, paragraphs and headings', () => {
     expect(document.articles.map((article) => [article.number, article.suffix])).toEqual([
-      [1, 0], [2, 0], [3, 0], [3, 1], [10, 0], [101, 0],
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [3, 1],
+      [10, 0],
+      [101, 0],
     ]);
     const second = document.articles[1];
-    expect(second.text).toBe('自然人、法人和非法人组织之间的示例关系，适用本法。\n本法所称示例关系，是指为测试而设定的关系。');
+    expect(second.text).toBe(
+      '自然人、法人和非法人组织之间的示例关系，适用本法。\n本法所称示例关系，是指为测试而设定的关系。',
+    );
     expect(second.headings).toEqual(['第一编 通则', '第一章 一般规定']);
     expect(document.articles[3].headings).toEqual(['第一编 通则', '第二章 权利', '第一节 一般权利']);
     expect(document.articles[4].text.split('\n')).toHaveLength(3);
@@ -45,30 +52,48 @@ describe('parseStatuteMarkdown (embedded sample)', () => {
   });
 });
 
-describeWithShared('statute parser on the real LawRefBook files', ['data/laws/md/刑法/刑法.md', 'data/laws/md/民法典'], () => {
-  it('民法典 has exactly 1,260 articles, numbered 1..1260 without gaps', async () => {
-    const knowledgeBase = await loadKnowledgeBase({ root: sharedPath('data/laws/md'), filter: (path) => path.startsWith('民法典/') });
-    const articles = knowledgeBase.articles('民法典');
-    expect(articles).toHaveLength(1260);
-    expect(articles.map((article) => article.number)).toEqual(Array.from({ length: 1260 }, (_, index) => index + 1));
-    expect(knowledgeBase.law('民法典').paths).toHaveLength(8);
-    expect(knowledgeBase.getArticle({ law: '民法典', number: 1 }).headings).toEqual(['总则', '第一章 基本规定']);
-  });
+describeWithShared(
+  'statute parser on the real LawRefBook files',
+  ['data/laws/md/刑法/刑法.md', 'data/laws/md/民法典'],
+  () => {
+    it('民法典 has exactly 1,260 articles, numbered 1..1260 without gaps', async () => {
+      const knowledgeBase = await loadKnowledgeBase({
+        root: sharedPath('data/laws/md'),
+        filter: (path) => path.startsWith('民法典/'),
+      });
+      const articles = knowledgeBase.articles('民法典');
+      expect(articles).toHaveLength(1260);
+      expect(articles.map((article) => article.number)).toEqual(
+        Array.from({ length: 1260 }, (_, index) => index + 1),
+      );
+      expect(knowledgeBase.law('民法典').paths).toHaveLength(8);
+      expect(knowledgeBase.getArticle({ law: '民法典', number: 1 }).headings).toEqual([
+        '总则',
+        '第一章 基本规定',
+      ]);
+    });
 
-  it('刑法 has 452 numbered articles plus 53 之X articles', async () => {
-    const path = sharedPath('data/laws/md/刑法/刑法.md');
-    const text = await readFile(path, 'utf8');
-    const document = parseStatuteMarkdown(text, { path });
-    const plain = document.articles.filter((article) => article.suffix === 0);
-    expect(plain).toHaveLength(452);
-    expect(plain.map((article) => article.number)).toEqual(Array.from({ length: 452 }, (_, index) => index + 1));
-    expect(document.articles.filter((article) => article.suffix > 0)).toHaveLength(53);
-    const dangerousDriving = document.articles.find((article) => article.number === 133 && article.suffix === 1)!;
-    expect(dangerousDriving.text.startsWith('在道路上驾驶机动车，有下列情形之一的，处拘役，并处罚金：\n（一）')).toBe(true);
-    expect(dangerousDriving.headings).toEqual(['第二编 分则', '第二章 危害公共安全罪']);
-    // Every label written back is found verbatim in the file.
-    for (const article of document.articles) {
-      expect(text.includes(`${formatArticleLabel(article.number, article.suffix)} `)).toBe(true);
-    }
-  });
-});
+    it('刑法 has 452 numbered articles plus 53 之X articles', async () => {
+      const path = sharedPath('data/laws/md/刑法/刑法.md');
+      const text = await readFile(path, 'utf8');
+      const document = parseStatuteMarkdown(text, { path });
+      const plain = document.articles.filter((article) => article.suffix === 0);
+      expect(plain).toHaveLength(452);
+      expect(plain.map((article) => article.number)).toEqual(
+        Array.from({ length: 452 }, (_, index) => index + 1),
+      );
+      expect(document.articles.filter((article) => article.suffix > 0)).toHaveLength(53);
+      const dangerousDriving = document.articles.find(
+        (article) => article.number === 133 && article.suffix === 1,
+      )!;
+      expect(
+        dangerousDriving.text.startsWith('在道路上驾驶机动车，有下列情形之一的，处拘役，并处罚金：\n（一）'),
+      ).toBe(true);
+      expect(dangerousDriving.headings).toEqual(['第二编 分则', '第二章 危害公共安全罪']);
+      // Every label written back is found verbatim in the file.
+      for (const article of document.articles) {
+        expect(text.includes(`${formatArticleLabel(article.number, article.suffix)} `)).toBe(true);
+      }
+    });
+  },
+);

@@ -43,7 +43,7 @@ const ARTICLE_LINE =
 const HEADING_LINE = /^(#{1,6})\s+(.*)$/;
 const INFO_END = '<!-- INFO END -->';
 // Zero-width characters and BOMs that appear inside some statute files.
-const INVISIBLE = /[\u200b\u200c\u200d\u2060\ufeff]/g;
+const INVISIBLE = /\u200b|\u200c|\u200d|\u2060|\ufeff/g;
 
 /** `YYYY-MM-DD` from a `title(YYYY-MM-DD).md` file name, or null. */
 export function fileDateOf(path: string): string | null {

@@ -31,8 +31,23 @@ export function normalizeText(text: string, options: NormalizeTextOptions = {}):
 }
 
 const ENTITIES: Record<string, string> = {
-  nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", ldquo: '“', rdquo: '”', lsquo: '‘', rsquo: '’',
-  middot: '·', hellip: '…', mdash: '—', ndash: '–', ensp: ' ', emsp: ' ', times: '×',
+  nbsp: ' ',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  ldquo: '“',
+  rdquo: '”',
+  lsquo: '‘',
+  rsquo: '’',
+  middot: '·',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  ensp: ' ',
+  emsp: ' ',
+  times: '×',
 };
 
 /**
@@ -57,8 +72,13 @@ export function stripMarkup(text: string): string {
   value = value.replace(/^ {0,3}#{1,6}\s+/gm, '');
   value = value.replace(/^ {0,3}>\s?/gm, '');
   value = value.replace(/^ {0,3}[-*+]\s+/gm, '');
-  value = value.replace(/^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/gm, '');
-  value = value.replace(/^\|(.*)\|\s*$/gm, (_line, cells: string) => cells.split('|').map((cell) => cell.trim()).join(' '));
+  value = value.replace(/^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(\n|$)/gm, '');
+  value = value.replace(/^\|(.*)\|[ \t]*$/gm, (_line, cells: string) =>
+    cells
+      .split('|')
+      .map((cell) => cell.trim())
+      .join(' '),
+  );
   value = value.replace(/(\*\*|__)(.+?)\1/g, '$2');
   value = value.replace(/`([^`]+)`/g, '$1');
   return value;

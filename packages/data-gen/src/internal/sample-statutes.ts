@@ -90,9 +90,36 @@ export const SAMPLE_CHARGE_TABLE = `# 示例罪名规定
 
 /** Three CAIL-style cases (invented facts). */
 export const SAMPLE_CAIL = [
-  { fact: '经审理查明，2020年5月1日凌晨，被告人赵某在某市某路段用石块砸坏公共路灯三盏，致该路段照明中断。', meta: { relevant_articles: [901], accusation: ['损坏公共路灯'], punish_of_money: 0, criminals: ['赵某'], term_of_imprisonment: { death_penalty: false, imprisonment: 8, life_imprisonment: false } } },
-  { fact: '公诉机关指控，被告人钱某利用技术手段窃取他人游戏账号内的虚拟装备，价值人民币一万二千元。', meta: { relevant_articles: [920], accusation: ['窃取虚拟财产'], punish_of_money: 3000, criminals: ['钱某'], term_of_imprisonment: { death_penalty: false, imprisonment: 10, life_imprisonment: false } } },
-  { fact: '被告人孙某未经批准在公共道路上空组织无人机编队表演，造成交通拥堵。', meta: { relevant_articles: [9011], accusation: ['非法无人机表演'], punish_of_money: 2000, criminals: ['孙某'], term_of_imprisonment: { death_penalty: false, imprisonment: 0, life_imprisonment: false } } },
+  {
+    fact: '经审理查明，2020年5月1日凌晨，被告人赵某在某市某路段用石块砸坏公共路灯三盏，致该路段照明中断。',
+    meta: {
+      relevant_articles: [901],
+      accusation: ['损坏公共路灯'],
+      punish_of_money: 0,
+      criminals: ['赵某'],
+      term_of_imprisonment: { death_penalty: false, imprisonment: 8, life_imprisonment: false },
+    },
+  },
+  {
+    fact: '公诉机关指控，被告人钱某利用技术手段窃取他人游戏账号内的虚拟装备，价值人民币一万二千元。',
+    meta: {
+      relevant_articles: [920],
+      accusation: ['窃取虚拟财产'],
+      punish_of_money: 3000,
+      criminals: ['钱某'],
+      term_of_imprisonment: { death_penalty: false, imprisonment: 10, life_imprisonment: false },
+    },
+  },
+  {
+    fact: '被告人孙某未经批准在公共道路上空组织无人机编队表演，造成交通拥堵。',
+    meta: {
+      relevant_articles: [9011],
+      accusation: ['非法无人机表演'],
+      punish_of_money: 2000,
+      criminals: ['孙某'],
+      term_of_imprisonment: { death_penalty: false, imprisonment: 0, life_imprisonment: false },
+    },
+  },
 ]
   .map((record) => JSON.stringify(record))
   .join('\n');
