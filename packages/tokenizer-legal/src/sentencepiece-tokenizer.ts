@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { TokenizerFileError, TokenizerInputError } from './errors.js';
-import { bpeSegment } from './internal/bpe-encoder.js';
+import { BpeEncoder } from './internal/bpe-encoder.js';
 import { type NormalizerSettings, normalize, SPACE_SYMBOL } from './internal/normalizer.js';
 import { SentencePieceVocabulary } from './internal/sentencepiece-vocabulary.js';
 import { unigramSegment } from './internal/unigram-encoder.js';
@@ -25,6 +25,10 @@ export class SentencePieceTokenizer implements Tokenizer {
   private readonly vocabulary: SentencePieceVocabulary;
   private readonly settings: NormalizerSettings;
   private readonly unkSurface: string;
+  private readonly bpe: BpeEncoder;
+  /** Identity normalization without user-defined pieces: normalize while reading characters. */
+  private readonly fastNormalize: boolean;
+  private readonly hasUserDefined: boolean;
 
   /**
    * @param proto The model.
@@ -57,6 +61,15 @@ export class SentencePieceTokenizer implements Tokenizer {
       charsmap: this.vocabulary.charsmap,
       userDefined: this.vocabulary.userDefined,
     };
+    this.bpe = new BpeEncoder(this.vocabulary);
+    this.hasUserDefined = this.vocabulary.userDefined.size > 0;
+    const settings = this.settings;
+    this.fastNormalize =
+      !settings.charsmap &&
+      !this.hasUserDefined &&
+      !settings.removeExtraWhitespaces &&
+      settings.escapeWhitespaces &&
+      !settings.treatWhitespaceAsSuffix;
   }
 
   /** Read a `tokenizer.model`; throws {@link TokenizerFileError} / `TokenizerModelError` naming the file. */
@@ -82,67 +95,113 @@ export class SentencePieceTokenizer implements Tokenizer {
 
   /** Ids and piece strings of `text` (no BOS/EOS). */
   encodeDetailed(text: string): { ids: number[]; pieces: string[] } {
-    const normalized = normalize(text, this.settings);
-    const vocabulary = this.vocabulary;
     const ids: number[] = [];
-    const pieces: string[] = [];
-    const size = this.vocabSize;
-    const push = (id: number, surface: string): void => {
-      if (id === this.unkId && vocabulary.byteFallback) {
-        for (const byte of utf8Bytes(surface)) {
-          const byteId = vocabulary.byteIds[byte];
-          ids.push(byteId);
-          pieces.push(vocabulary.pieces[byteId]);
-        }
-        return;
-      }
-      if (id === this.unkId && ids.length > 0 && ids[ids.length - 1] === id) {
-        // A run of unknown pieces becomes one, as sentencepiece does.
-        pieces[pieces.length - 1] += surface;
-        return;
-      }
-      ids.push(id);
-      pieces.push(id === this.unkId ? surface : vocabulary.pieces[id]);
-    };
-    if (this.modelType === 'bpe') {
-      const { chars, frozen } = this.initialSymbols(normalized);
-      for (const segment of bpeSegment(chars, frozen, vocabulary)) {
-        const surface = normalized.slice(segment.start, segment.end);
-        const id = segment.symbol >= 0 && segment.symbol < size ? segment.symbol : vocabulary.pieceToId(surface);
-        push(id, surface);
-      }
-    } else {
-      for (const [start, end, id] of unigramSegment(normalized, vocabulary)) push(id, normalized.slice(start, end));
-    }
+    const surfaces: Array<string | undefined> = [];
+    this.encodeInto(text, ids, surfaces);
+    const pieces = ids.map((id, index) => surfaces[index] ?? this.vocabulary.pieces[id]);
     return { ids, pieces };
   }
 
-  /** Characters of the normalized string; user-defined pieces become single frozen symbols. */
-  private initialSymbols(normalized: string): { chars: string[]; frozen: Uint8Array } {
-    const chars: string[] = [];
-    const frozenList: number[] = [];
-    const matcher = this.vocabulary.userDefined.size > 0 ? this.vocabulary.userDefined : undefined;
-    let position = 0;
-    while (position < normalized.length) {
-      const code = normalized.charCodeAt(position);
-      const width = code >= 0xd800 && code <= 0xdbff && position + 1 < normalized.length ? 2 : 1;
-      const char = width === 2 ? normalized.slice(position, position + 2) : normalized[position];
-      const matched = matcher ? matcher.matchString(normalized, position, char) : 0;
-      if (matched > 0) {
-        chars.push(normalized.slice(position, position + matched));
-        frozenList.push(1);
-        position += matched;
-      } else {
-        chars.push(char);
-        frozenList.push(0);
-        position += width;
+  /** Encode `text`, appending ids to `ids` (and, for `<unk>` pieces, their surface to `surfaces`). */
+  private encodeInto(text: string, ids: number[], surfaces?: Array<string | undefined>): void {
+    const vocabulary = this.vocabulary;
+    if (this.modelType === 'unigram') {
+      const normalized = normalize(text, this.settings);
+      for (const [start, end, id] of unigramSegment(normalized, vocabulary)) {
+        this.emit(id, normalized.slice(start, end), ids, surfaces);
       }
+      return;
     }
-    return { chars, frozen: Uint8Array.from(frozenList) };
+    const count = this.initialSymbols(text);
+    const symbols = this.symbolsOut;
+    symbols.length = 0;
+    this.bpe.segment(this.codes, count, this.hasUserDefined ? this.frozen : undefined, symbols);
+    const size = this.vocabSize;
+    for (let index = 0; index < symbols.length; index++) {
+      const symbol = symbols[index];
+      if (symbol >= 0 && symbol < size) {
+        ids.push(symbol);
+        if (surfaces) surfaces[ids.length - 1] = undefined;
+        continue;
+      }
+      // A character that is not a piece: reserved piece, byte fallback, or <unk>.
+      const code = symbol >= size ? vocabulary.extraCodes[symbol - size] : -1 - symbol;
+      const char = String.fromCodePoint(code);
+      this.emit(vocabulary.pieceToId(char), char, ids, surfaces);
+    }
+  }
+
+  private emit(id: number, surface: string, ids: number[], surfaces?: Array<string | undefined>): void {
+    const vocabulary = this.vocabulary;
+    if (id === this.unkId && vocabulary.byteFallback) {
+      for (const byte of utf8Bytes(surface)) ids.push(vocabulary.byteIds[byte]);
+      return;
+    }
+    if (id === this.unkId && ids.length > 0 && ids[ids.length - 1] === id) {
+      // A run of unknown pieces becomes one, as sentencepiece does.
+      if (surfaces) surfaces[ids.length - 1] += surface;
+      return;
+    }
+    ids.push(id);
+    if (surfaces) surfaces[ids.length - 1] = id === this.unkId ? surface : undefined;
+  }
+
+  private codes = new Int32Array(256);
+  private frozen = new Uint8Array(256);
+  private readonly symbolsOut: number[] = [];
+
+  /**
+   * Initial BPE symbols of `text` into `this.codes`: one per character of the normalized text (negative
+   * `-1 - codePoint` for characters that are no symbol), user-defined pieces as single frozen symbols.
+   */
+  private initialSymbols(text: string): number {
+    const vocabulary = this.vocabulary;
+    const fast = this.fastNormalize;
+    const source = fast ? text : normalize(text, this.settings);
+    if (source.length === 0) return 0;
+    const capacity = source.length + 2;
+    if (this.codes.length < capacity) {
+      this.codes = new Int32Array(capacity * 2);
+      this.frozen = new Uint8Array(capacity * 2);
+    }
+    const codes = this.codes;
+    const frozen = this.frozen;
+    const matcher = this.hasUserDefined ? vocabulary.userDefined : undefined;
+    let count = 0;
+    if (fast && this.settings.addDummyPrefix) codes[count++] = vocabulary.symbolOfCode(0x2581);
+    if (fast && this.settings.addDummyPrefix && codes[0] < 0) codes[0] = -1 - 0x2581;
+    let position = 0;
+    while (position < source.length) {
+      let code = source.charCodeAt(position);
+      let width = 1;
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const low = source.charCodeAt(position + 1);
+        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+          code = ((code - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+          width = 2;
+        } else code = 0xfffd;
+      }
+      if (matcher) {
+        const matched = matcher.matchString(source, position, String.fromCodePoint(code));
+        if (matched > 0) {
+          frozen[count] = 1;
+          codes[count++] = vocabulary.normalPieces.get(source.slice(position, position + matched))!;
+          position += matched;
+          continue;
+        }
+        frozen[count] = 0;
+      }
+      if (fast && code === 0x20) code = 0x2581;
+      const symbol = vocabulary.symbolOfCode(code);
+      codes[count++] = symbol >= 0 ? symbol : -1 - code;
+      position += width;
+    }
+    return count;
   }
 
   encode(text: string, { addBos = false, addEos = false }: EncodeOptions = {}): number[] {
-    const ids = this.encodeDetailed(text).ids;
+    const ids: number[] = [];
+    this.encodeInto(text, ids);
     if (addBos && this.bosId >= 0) ids.unshift(this.bosId);
     if (addEos && this.eosId >= 0) ids.push(this.eosId);
     return ids;

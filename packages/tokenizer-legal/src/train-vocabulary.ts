@@ -120,7 +120,7 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
     let sentences = 0;
     for (const file of files) {
       for await (const { text } of readCorpusFile(file, { textField, signal })) {
-        if (!sink.write(`${text}\n`)) await new Promise((resolve) => sink.once('drain', resolve));
+        if (!sink.write(`${text}\n`)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
         sentences++;
         if (sentences % 20000 === 0) onProgress?.({ phase: 'corpus', step: sentences, elapsedSeconds: elapsed() });
       }

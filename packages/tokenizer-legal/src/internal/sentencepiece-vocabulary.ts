@@ -2,11 +2,10 @@ import { TokenizerModelError } from '../errors.js';
 import { type ModelProto, ModelType, PieceType } from '../model-proto.js';
 import type { BpeVocabulary } from './bpe-encoder.js';
 import { PrecompiledCharsmap } from './precompiled-charsmap.js';
+import { PairTable } from './pair-table.js';
 import { PrefixMatcher } from './prefix-matcher.js';
 import type { UnigramVocabulary } from './unigram-encoder.js';
 import { utf8Bytes } from './utf8.js';
-
-const PAIR_SHIFT = 2 ** 21;
 
 /** Lookup tables derived from a `ModelProto`, mirroring sentencepiece's `ModelInterface`. */
 export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary {
@@ -26,10 +25,13 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
   maxPieceLength = 1;
   maxScore = Number.NEGATIVE_INFINITY;
   minScore = Number.POSITIVE_INFINITY;
-  private readonly extraChars = new Map<string, number>();
-  private readonly extraLengths: number[] = [];
-  private readonly pairs = new Map<number, number>();
-  private ranks?: Map<number, number>;
+  /** Symbol id of each BMP code point (-1: none); astral code points in `astralSymbols`. */
+  private readonly bmpSymbols = new Int32Array(0x10000).fill(-1);
+  private readonly astralSymbols = new Map<number, number>();
+  /** Code points of the extra symbols (single characters that are not pieces), by `id - pieces.length`. */
+  readonly extraCodes: number[] = [];
+  private readonly pairs = new PairTable(1024);
+  private ranked = false;
   private readonly byteLengths: Int32Array;
 
   /**
@@ -133,21 +135,38 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
     }
   }
 
+  /** Symbol id of a single character: a piece, or an extra id ≥ vocab size when `create`; -1 otherwise. */
+  private symbolOfChar(text: string, create: boolean): number {
+    const id = this.normalPieces.get(text);
+    const code = text.codePointAt(0)!;
+    if (text.length !== (code > 0xffff ? 2 : 1)) return id ?? -1;
+    const known = this.symbolOfCode(code);
+    if (known >= 0) return known;
+    if (id !== undefined) {
+      this.setCodeSymbol(code, id);
+      return id;
+    }
+    if (!create) return -1;
+    const extra = this.pieces.length + this.extraCodes.length;
+    this.extraCodes.push(code);
+    this.setCodeSymbol(code, extra);
+    return extra;
+  }
+
+  private setCodeSymbol(code: number, id: number): void {
+    if (code < 0x10000) this.bmpSymbols[code] = id;
+    else this.astralSymbols.set(code, id);
+  }
+
+  /** Symbol id of a code point, or -1. */
+  symbolOfCode(code: number): number {
+    return code < 0x10000 ? this.bmpSymbols[code] : (this.astralSymbols.get(code) ?? -1);
+  }
+
   /** Every (left, right) split of every mergeable piece whose halves can be symbols. */
   private buildPairs(): void {
-    const symbolOf = (text: string): number => {
-      const id = this.normalPieces.get(text);
-      if (id !== undefined) return id;
-      const code = text.codePointAt(0)!;
-      if (text.length !== (code > 0xffff ? 2 : 1)) return -1;
-      let extra = this.extraChars.get(text);
-      if (extra === undefined) {
-        extra = this.pieces.length + this.extraChars.size;
-        this.extraChars.set(text, extra);
-        this.extraLengths.push(text.length);
-      }
-      return extra;
-    };
+    for (const [piece] of this.normalPieces) if (piece.length <= 2) this.symbolOfChar(piece, false);
+    const symbolOf = (text: string): number => this.normalPieces.get(text) ?? this.symbolOfChar(text, true);
     for (const [piece, id] of this.normalPieces) {
       for (let split = 1; split < piece.length; split++) {
         const code = piece.charCodeAt(split);
@@ -156,48 +175,46 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
         if (left < 0) continue;
         const right = symbolOf(piece.slice(split));
         if (right < 0) continue;
-        this.pairs.set(left * PAIR_SHIFT + right, id);
+        this.pairs.set(left, right, id);
       }
     }
   }
 
   /** Pairs from an explicit merge list; priority = -rank. */
   private buildRankedPairs(merges: ReadonlyArray<readonly [string, string]>): void {
-    this.ranks = new Map();
+    this.ranked = true;
+    for (const [piece] of this.normalPieces) if (piece.length <= 2) this.symbolOfChar(piece, false);
     merges.forEach(([leftPiece, rightPiece], rank) => {
       const left = this.normalPieces.get(leftPiece);
       const right = this.normalPieces.get(rightPiece);
       const merged = this.normalPieces.get(leftPiece + rightPiece);
       if (left === undefined || right === undefined || merged === undefined) return;
-      const key = left * PAIR_SHIFT + right;
-      if (this.pairs.has(key)) return;
-      this.pairs.set(key, merged);
-      this.ranks!.set(key, rank);
+      this.pairs.set(left, right, merged, rank);
     });
   }
 
-  charSymbol(char: string): number {
-    return this.normalPieces.get(char) ?? this.extraChars.get(char) ?? -1;
+  lookupMerge(left: number, right: number, out: { merged: number; score: number }): boolean {
+    const slot = this.pairs.find(left, right);
+    if (slot < 0) return false;
+    const merged = this.pairs.valueAt(slot);
+    out.merged = merged;
+    out.score = this.ranked ? -this.pairs.rankAt(slot) : this.scores[merged];
+    return true;
   }
-  mergeOf(left: number, right: number): number {
-    return this.pairs.get(left * PAIR_SHIFT + right) ?? -1;
-  }
+
+
+
   score(id: number): number {
     return this.scores[id];
   }
-  mergeScore(left: number, right: number, merged: number): number {
-    if (this.ranks) return -this.ranks.get(left * PAIR_SHIFT + right)!;
-    return this.scores[merged];
-  }
+
   isUnused(id: number): boolean {
     return id < this.types.length && this.types[id] === PieceType.UNUSED;
   }
   isUserDefined(id: number): boolean {
     return this.types[id] === PieceType.USER_DEFINED;
   }
-  symbolLength(id: number): number {
-    return id < this.pieces.length ? this.pieces[id].length : this.extraLengths[id - this.pieces.length];
-  }
+
   byteLength(id: number): number {
     return this.byteLengths[id];
   }
