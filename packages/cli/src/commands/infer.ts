@@ -1,0 +1,303 @@
+import { existsSync } from 'node:fs';
+import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  type BackendName,
+  type GenerateOptions,
+  generate,
+  type LlamaModel,
+  loadModel,
+} from '@lawgpt/llama-core';
+import { loadTokenizer } from '@lawgpt/tokenizer-legal';
+import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+
+type Sampling = Omit<GenerateOptions, 'model' | 'tokenizer' | 'prompt' | 'inputIds'>;
+
+/** `lawgpt infer`: generate from a local HF LLaMA folder, streaming one prompt or a JSONL batch. */
+export const inferCommand: Command = {
+  name: 'infer',
+  summary: 'Generate text with a local LLaMA model (streamed prompt, or a resumable JSONL batch)',
+  usage:
+    'lawgpt infer --model DIR [--tokenizer PATH] (--prompt TEXT | --input FILE.jsonl --output FILE.jsonl) [options]',
+  // every option names `short` and `multiple`: parseCommandArgs passes both keys to node's parseArgs
+  options: {
+    model: {
+      short: 'm',
+      multiple: false,
+      type: 'string',
+      valueName: 'DIR',
+      description: 'Hugging Face model folder (config.json + safetensors)',
+    },
+    tokenizer: {
+      short: 't',
+      multiple: false,
+      type: 'string',
+      valueName: 'PATH',
+      description: 'tokenizer.model / tokenizer.json or a folder (default: the model folder)',
+    },
+    prompt: {
+      short: 'p',
+      multiple: false,
+      type: 'string',
+      valueName: 'TEXT',
+      description: 'Prompt to continue; the text is streamed to stdout',
+    },
+    input: {
+      short: 'i',
+      multiple: false,
+      type: 'string',
+      valueName: 'FILE',
+      description: 'JSONL of {"id"?, "prompt"} records (batch mode)',
+    },
+    output: {
+      short: 'o',
+      multiple: false,
+      type: 'string',
+      valueName: 'FILE',
+      description: 'JSONL of {id, prompt, output, finish_reason, tokens}; written atomically, resumed',
+    },
+    'max-new-tokens': {
+      short: 'n',
+      multiple: false,
+      type: 'string',
+      valueName: 'N',
+      default: '256',
+      description: 'New tokens at most',
+    },
+    temperature: {
+      short: 'T',
+      multiple: false,
+      type: 'string',
+      valueName: 'T',
+      description: 'Sampling temperature (0 or absent = greedy)',
+    },
+    'top-k': {
+      short: 'k',
+      multiple: false,
+      type: 'string',
+      valueName: 'K',
+      description: 'Sample from the K most likely tokens',
+    },
+    'top-p': {
+      short: 'P',
+      multiple: false,
+      type: 'string',
+      valueName: 'P',
+      description: 'Nucleus sampling mass',
+    },
+    'repetition-penalty': {
+      short: 'r',
+      multiple: false,
+      type: 'string',
+      valueName: 'R',
+      description: 'HF repetition penalty (1 = off)',
+    },
+    'num-beams': {
+      short: 'b',
+      multiple: false,
+      type: 'string',
+      valueName: 'N',
+      description: 'Beam search with N beams',
+    },
+    stop: {
+      short: 's',
+      type: 'string',
+      multiple: true,
+      valueName: 'TEXT',
+      description: 'Stop string (repeatable)',
+    },
+    seed: {
+      short: 'S',
+      multiple: false,
+      type: 'string',
+      valueName: 'N',
+      default: '0',
+      description: 'Sampling seed',
+    },
+    backend: {
+      short: 'B',
+      multiple: false,
+      type: 'string',
+      valueName: 'NAME',
+      description: 'tensorflow | gpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
+    },
+    'no-bos': { short: 'N', multiple: false, type: 'boolean', description: 'Do not prepend BOS to prompts' },
+  },
+  details: `Examples:
+  lawgpt infer --model ./lawgpt-7b --prompt "下列关于正当防卫的说法正确的是" --temperature 0.7 --top-p 0.9
+  lawgpt infer --model ./lawgpt-7b --input questions.jsonl --output answers.jsonl --max-new-tokens 512
+A batch appends finished records to FILE.partial and renames it to FILE at the end; rerunning
+skips records already in FILE.partial (or FILE).`,
+  async run(args, io) {
+    const values = args.values;
+    const modelDir = requireString(values.model, '--model');
+    const batch = values.input !== undefined || values.output !== undefined;
+    if (batch === (values.prompt !== undefined))
+      throw new UsageError('give either --prompt or --input with --output');
+    if (batch && (values.input === undefined || values.output === undefined)) {
+      throw new UsageError('--input and --output go together');
+    }
+    const sampling = samplingOptions(args);
+    const tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? modelDir);
+    const model = await loadModel(modelDir, { backend: values.backend as BackendName | undefined });
+    io.stderr(
+      `model ${modelDir} (${model.config.numHiddenLayers} layers, vocab ${model.config.vocabSize}) on ${model.backend?.name}\n`,
+    );
+    try {
+      if (!batch) return await streamPrompt(model, tokenizer, values.prompt as string, sampling, io);
+      return await runBatch(model, tokenizer, values.input as string, values.output as string, sampling, io);
+    } finally {
+      model.dispose();
+    }
+  },
+};
+
+type Tokenizer = Awaited<ReturnType<typeof loadTokenizer>>;
+
+async function streamPrompt(
+  model: LlamaModel,
+  tokenizer: Tokenizer,
+  prompt: string,
+  sampling: Sampling,
+  io: CommandIO,
+) {
+  const started = performance.now();
+  let tokens = 0;
+  let reason = '';
+  for await (const chunk of generate({ model, tokenizer, prompt, ...sampling })) {
+    io.stdout(chunk.text);
+    tokens += chunk.tokenIds.length;
+    reason = chunk.finishReason ?? reason;
+  }
+  io.stdout('\n');
+  const seconds = (performance.now() - started) / 1000;
+  io.stderr(
+    `${tokens} tokens in ${seconds.toFixed(1)} s (${(tokens / seconds).toFixed(1)} tokens/s), finish: ${reason}\n`,
+  );
+  return 0;
+}
+
+interface BatchRecord {
+  id: string;
+  prompt: string;
+}
+
+async function runBatch(
+  model: LlamaModel,
+  tokenizer: Tokenizer,
+  inputPath: string,
+  outputPath: string,
+  sampling: Sampling,
+  io: CommandIO,
+): Promise<number> {
+  const records = await readInput(inputPath);
+  const partialPath = `${outputPath}.partial`;
+  const done = await readDone(existsSync(partialPath) ? partialPath : outputPath);
+  // rewrite the finished records (dropping a torn last line) before appending to them
+  await writeFile(`${partialPath}.tmp`, done.lines.map((line) => `${line}\n`).join(''));
+  await rename(`${partialPath}.tmp`, partialPath);
+  const todo = records.filter((record) => !done.ids.has(record.id));
+  io.stderr(
+    `${records.length} prompts, ${records.length - todo.length} already done, ${todo.length} to generate\n`,
+  );
+  const started = performance.now();
+  let tokens = 0;
+  for (const [index, record] of todo.entries()) {
+    let output = '';
+    let finishReason = '';
+    let count = 0;
+    for await (const chunk of generate({ model, tokenizer, prompt: record.prompt, ...sampling })) {
+      output += chunk.text;
+      count += chunk.tokenIds.length;
+      finishReason = chunk.finishReason ?? finishReason;
+    }
+    tokens += count;
+    const line = JSON.stringify({
+      id: record.id,
+      prompt: record.prompt,
+      output,
+      finish_reason: finishReason,
+      tokens: count,
+    });
+    await appendFile(partialPath, `${line}\n`);
+    const seconds = (performance.now() - started) / 1000;
+    const eta = (seconds / (index + 1)) * (todo.length - index - 1);
+    io.stderr(
+      `[${index + 1}/${todo.length}] ${(tokens / seconds).toFixed(1)} tokens/s, ETA ${eta.toFixed(0)} s\n`,
+    );
+  }
+  await rename(partialPath, outputPath);
+  io.stderr(`wrote ${records.length} records to ${outputPath}\n`);
+  return 0;
+}
+
+async function readInput(path: string): Promise<BatchRecord[]> {
+  const text = await readFile(path, 'utf8').catch((error: Error) => {
+    throw new UsageError(`cannot read --input ${path}: ${error.message}`);
+  });
+  const records: BatchRecord[] = [];
+  const seen = new Set<string>();
+  text.split('\n').forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    let json: { id?: unknown; prompt?: unknown };
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      throw new UsageError(`${path}:${index + 1}: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof json?.prompt !== 'string')
+      throw new UsageError(`${path}:${index + 1}: field "prompt" must be a string`);
+    const id = json.id === undefined ? String(index + 1) : String(json.id);
+    if (seen.has(id)) throw new UsageError(`${path}:${index + 1}: duplicate id ${JSON.stringify(id)}`);
+    seen.add(id);
+    records.push({ id, prompt: json.prompt });
+  });
+  return records;
+}
+
+/** Finished records of an earlier run; a torn last line (interrupted write) is dropped. */
+async function readDone(path: string): Promise<{ ids: Set<string>; lines: string[] }> {
+  if (!existsSync(path)) return { ids: new Set(), lines: [] };
+  const lines: string[] = [];
+  const ids = new Set<string>();
+  for (const raw of (await readFile(path, 'utf8')).split('\n')) {
+    try {
+      const json = JSON.parse(raw) as { id?: unknown };
+      if (typeof json?.id !== 'string') continue;
+      ids.add(json.id);
+      lines.push(raw);
+    } catch {
+      // an interrupted append: generate that record again
+    }
+  }
+  return { ids, lines };
+}
+
+function samplingOptions({ values }: ParsedArgs): Sampling {
+  const number = (key: string, integer = false): number | undefined => {
+    const raw = values[key];
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+      throw new UsageError(
+        `--${key} must be ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`,
+      );
+    }
+    return value;
+  };
+  return {
+    maxNewTokens: number('max-new-tokens', true),
+    temperature: number('temperature'),
+    topK: number('top-k', true),
+    topP: number('top-p'),
+    repetitionPenalty: number('repetition-penalty'),
+    numBeams: number('num-beams', true),
+    seed: number('seed', true),
+    stopStrings: (values.stop as string[] | undefined) ?? [],
+    addBos: values['no-bos'] !== true,
+  };
+}
+
+function requireString(value: unknown, flag: string): string {
+  if (typeof value !== 'string' || value === '') throw new UsageError(`${flag} is required`);
+  return value;
+}
