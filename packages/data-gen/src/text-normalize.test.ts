@@ -9,7 +9,7 @@ describe('normalizeText', () => {
 
   it('collapses whitespace, removes invisible characters and spaces between Chinese characters', () => {
     expect(normalizeText('  总 　则\u200b  \r\n\r\n\r\n\r\n第一条  本法 \t适用 于 English words ')).toBe(
-      '总则\n\n第一条本法适用于 English words',
+      '总则\n\n第一条 本法适用于 English words',
     );
   });
 });
@@ -28,7 +28,7 @@ describe('stripMarkup', () => {
       '<p class="x">段落</p>',
     ].join('\n');
     expect(cleanText(input)).toBe(
-      '中华人民共和国示例法\n\n第一章总则\n引用链接文字与\n列表项\n第二行 <完>一\n条文罪名\n第1条某罪\n段落',
+      '中华人民共和国示例法\n\n第一章 总则\n引用链接文字与\n列表项\n第二行 <完>一\n条文罪名\n第1条 某罪\n段落',
     );
     expect(stripMarkup('`code` 和 __粗体__')).toBe('code 和 粗体');
   });

@@ -5,12 +5,13 @@ export interface NormalizeTextOptions {
 }
 
 const INVISIBLE = /[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff\u00ad]/g;
+const LABEL = '第[零〇一二两三四五六七八九十百千万\\d]+[条章节编](?:之[一二三四五六七八九十]+)?';
 const CJK = '\\u3000-\\u303f\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef';
 
 /**
  * Normalise text for a pretraining corpus: Unicode NFC, full-width letters/digits/space → ASCII (and
  * punctuation too when asked), invisible characters removed, runs of spaces collapsed, spaces between two
- * CJK characters removed, lines trimmed, at most one blank line in a row, CRLF → LF.
+ * CJK characters removed (except after 第X条/章/节/编 labels), lines trimmed, at most one blank line in a row, CRLF → LF.
  */
 export function normalizeText(text: string, options: NormalizeTextOptions = {}): string {
   const { halfwidthPunctuation = false } = options;
@@ -22,7 +23,8 @@ export function normalizeText(text: string, options: NormalizeTextOptions = {}):
   });
   value = value.replace(/[\u3000\u00a0\t\f\v]/g, ' ');
   value = value.replace(/ {2,}/g, ' ');
-  value = value.replace(new RegExp(`([${CJK}]) (?=[${CJK}])`, 'g'), '$1');
+  // Spaces between CJK characters go, except after a 第X条/章/节/编 label (`第一条 本法…`, `第一章 总则`).
+  value = value.replace(new RegExp(`([${CJK}])(?<!${LABEL}) (?=[${CJK}])`, 'g'), '$1');
   value = value
     .split('\n')
     .map((line) => line.trim())
