@@ -30,7 +30,8 @@ async function measure(model) {
   const cache = model.createCache();
   const prefillSeconds = await timeForward(model, [prompt], cache);
   let decodeSeconds = 0;
-  for (let i = 0; i < DECODE; i++) decodeSeconds += await timeForward(model, [[(i * 31) % config.vocabSize]], cache);
+  for (let i = 0; i < DECODE; i++)
+    decodeSeconds += await timeForward(model, [[(i * 31) % config.vocabSize]], cache);
   cache.dispose();
   const P = linearParameters(config);
   const D = config.hiddenSize;
@@ -69,7 +70,9 @@ async function matMulPeer(size) {
 const fmt = (value, digits = 1) => value.toFixed(digits);
 const rows = [];
 const selected = await selectBackend();
-console.log(`backend: ${selected.name} (${selected.source}); prompt ${PROMPT} tokens, decode ${DECODE} tokens, batch 1`);
+console.log(
+  `backend: ${selected.name} (${selected.source}); prompt ${PROMPT} tokens, decode ${DECODE} tokens, batch 1`,
+);
 
 for (const [label, init] of Object.entries(BENCH_MODELS)) {
   const config = createLlamaConfig(init);
@@ -79,7 +82,9 @@ for (const [label, init] of Object.entries(BENCH_MODELS)) {
   if (label === '160M') {
     const dir = mkdtempSync(join(tmpdir(), 'lawgpt-bench-'));
     await model.save(dir);
-    const rss = JSON.parse(execFileSync(process.execPath, [join(here, 'load-rss.mjs'), dir], { encoding: 'utf8' }));
+    const rss = JSON.parse(
+      execFileSync(process.execPath, [join(here, 'load-rss.mjs'), dir], { encoding: 'utf8' }),
+    );
     rows.at(-1).load = { ...rss, weightBytes: totalParameters(config) * 4 };
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,14 +94,21 @@ for (const [label, init] of Object.entries(BENCH_MODELS)) {
 // peer 1: the same 20M model on the pure-JS cpu backend
 const cpuModel = await createRandomModel(createLlamaConfig(BENCH_MODELS['20M']), { seed: 1, backend: 'cpu' });
 if (tf.getBackend() !== 'cpu') throw new Error(`peer expected the cpu backend, got ${tf.getBackend()}`);
-rows.push({ label: '20M', backend: 'cpu', params: totalParameters(cpuModel.config), ...(await measure(cpuModel)) });
+rows.push({
+  label: '20M',
+  backend: 'cpu',
+  params: totalParameters(cpuModel.config),
+  ...(await measure(cpuModel)),
+});
 cpuModel.dispose();
 await selectBackend({ backend: selected.name });
 
 // peer 2: our [in, out] layout (plain matMul) vs the HF [out, in] layout (transposeB flag), one 768² decode matMul
 const layout = await matMulPeer(768);
 
-console.log('\n| model | params | backend | prefill tok/s | prefill GFLOP/s | decode tok/s | decode GFLOP/s |');
+console.log(
+  '\n| model | params | backend | prefill tok/s | prefill GFLOP/s | decode tok/s | decode GFLOP/s |',
+);
 console.log('|---|---:|---|---:|---:|---:|---:|');
 for (const row of rows) {
   console.log(
@@ -105,7 +117,9 @@ for (const row of rows) {
 }
 const wasm20 = rows.find((row) => row.label === '20M' && row.backend === selected.name);
 const cpu20 = rows.find((row) => row.label === '20M' && row.backend === 'cpu');
-console.log(`\nratio ${selected.name}/cpu (20M): prefill ${fmt(wasm20.prefillTokensPerSecond / cpu20.prefillTokensPerSecond)}x, decode ${fmt(wasm20.decodeTokensPerSecond / cpu20.decodeTokensPerSecond)}x`);
+console.log(
+  `\nratio ${selected.name}/cpu (20M): prefill ${fmt(wasm20.prefillTokensPerSecond / cpu20.prefillTokensPerSecond)}x, decode ${fmt(wasm20.decodeTokensPerSecond / cpu20.decodeTokensPerSecond)}x`,
+);
 console.log(
   `layout peer (1×768 · 768×768): plain [in,out] ${fmt(layout.plainMs, 3)} ms, transposeB [out,in] ${fmt(layout.transposedMs, 3)} ms → ${fmt(layout.ratio)}x`,
 );
