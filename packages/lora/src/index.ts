@@ -2,10 +2,20 @@ export type { AdamWOptions, AdamWState } from './adamw.js';
 export { AdamW } from './adamw.js';
 export type { LoraConfig, LoraConfigOptions } from './adapter-config.js';
 export { createLoraConfig, parseLoraConfig, readLoraConfig, serializeLoraConfig } from './adapter-config.js';
+export type { LoadLoraAdapterOptions, SaveLoraAdapterOptions } from './adapter-io.js';
+export { loadLoraAdapter, saveLoraAdapter } from './adapter-io.js';
+export type { LoraHookOptions } from './apply-adapter.js';
+export { applyLoraAdapter, applySavedWeights, createLoraHook, mergeLoraAdapter } from './apply-adapter.js';
+export type { TrainingBatch } from './batching.js';
+export { collate, shuffledOrder } from './batching.js';
+export type { TrainerState } from './checkpoint.js';
+export { readTrainerState } from './checkpoint.js';
 export type { LoraErrorDetails } from './errors.js';
 export { AdapterConfigError, AdapterShapeError, LoraError, TrainingError } from './errors.js';
 export type { LearningRateSchedule } from './learning-rate.js';
 export { learningRateAt } from './learning-rate.js';
+export type { CreateLoraAdapterOptions, LoraAdapter, LoraModule } from './lora-adapter.js';
+export { createLoraAdapter, disposeLoraAdapter, linearShape, savedParameterNames } from './lora-adapter.js';
 export type { AlpacaRecord, PromptTemplate } from './prompt-template.js';
 export {
   alpacaChineseTemplate,
@@ -23,6 +33,8 @@ export {
   savedModuleName,
   savedModuleTensorName,
 } from './target-modules.js';
+export type { TrainingProgress, TrainOptions, TrainResult } from './trainer.js';
+export { trainCausalLm } from './trainer.js';
 export type {
   PackTextsOptions,
   TokenizeInstructionOptions,

@@ -1,0 +1,83 @@
+import type { LinearHook, LlamaModel } from '@lawgpt/llama-core';
+import { resizeTokenEmbeddings } from '@lawgpt/llama-core';
+import * as tf from '@tensorflow/tfjs';
+import { AdapterShapeError } from './errors.js';
+import type { LoraAdapter } from './lora-adapter.js';
+
+/** Options for {@link createLoraHook}. */
+export interface LoraHookOptions {
+  /** Apply `lora_dropout` to the adapter's input (training only). Default false. */
+  training?: boolean;
+  /** Seed of the dropout masks. */
+  seed?: number;
+}
+
+/** A llama-core linear hook adding `scaling · (x·Aᵀ)·Bᵀ` to each adapted module's output. */
+export function createLoraHook(
+  adapter: LoraAdapter,
+  { training = false, seed }: LoraHookOptions = {},
+): LinearHook {
+  const rate = training ? adapter.config.loraDropout : 0;
+  let calls = 0;
+  return (name, input, output) => {
+    const module = adapter.modules.get(name);
+    if (!module) return output;
+    const x =
+      rate > 0 ? tf.dropout(input, rate, undefined, seed === undefined ? undefined : seed + calls++) : input;
+    // [rows, in] · [in, rank] · [rank, out]
+    const delta = tf.matMul(tf.matMul(x, module.a), module.b);
+    return tf.add(output, tf.mul(delta, module.scaling)) as tf.Tensor2D;
+  };
+}
+
+/**
+ * Put the adapter's fully saved modules into `model` (resizing the vocabulary first when a saved
+ * embedding has more rows, as PEFT's vocabulary-extension adapters need).
+ */
+export async function applySavedWeights(model: LlamaModel, adapter: LoraAdapter): Promise<void> {
+  const embedding = adapter.savedWeights.get('model.embed_tokens.weight');
+  const vocab = embedding?.shape[0] ?? adapter.savedWeights.get('lm_head.weight')?.shape[0];
+  if (vocab !== undefined && vocab !== model.config.vocabSize) await resizeTokenEmbeddings(model, vocab);
+  for (const [name, { shape, data }] of adapter.savedWeights) {
+    const expected = model.parameterSpec(name).shape;
+    if (shape.join() !== expected.join()) {
+      throw new AdapterShapeError(
+        `${name}: saved module has shape [${shape}], the model expects [${expected}]`,
+        {
+          tensor: name,
+          expected,
+          actual: shape,
+        },
+      );
+    }
+    model.setParameter(name, data);
+  }
+}
+
+/**
+ * Use the adapter on `model` without merging: saved modules are copied in, and the LoRA hook is set
+ * (`model.linearHook`). Inference results equal PEFT's `PeftModel.from_pretrained`.
+ */
+export async function applyLoraAdapter(model: LlamaModel, adapter: LoraAdapter): Promise<void> {
+  await applySavedWeights(model, adapter);
+  model.linearHook = createLoraHook(adapter);
+}
+
+/**
+ * Merge the adapter into `model`'s weights, `W' = W + scaling·B·A` (PEFT's `merge_and_unload`), after
+ * which the model runs without a hook and can be saved as a plain HF model.
+ */
+export async function mergeLoraAdapter(model: LlamaModel, adapter: LoraAdapter): Promise<void> {
+  await applySavedWeights(model, adapter);
+  for (const module of adapter.modules.values()) {
+    const name = `${module.name}.weight`;
+    const merged = tf.tidy(() => {
+      // memory layout [in, out]: W + s·Aᵀ·Bᵀ, then back to HF [out, in]
+      const weight = tf.add(model.parameter(name), tf.mul(tf.matMul(module.a, module.b), module.scaling));
+      return tf.transpose(weight);
+    });
+    model.setParameter(name, (await merged.data()) as Float32Array);
+    merged.dispose();
+  }
+  model.linearHook = undefined;
+}

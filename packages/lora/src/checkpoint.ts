@@ -1,0 +1,106 @@
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readSafetensors, writeSafetensors } from '@lawgpt/llama-core';
+import * as tf from '@tensorflow/tfjs';
+import type { AdamWState } from './adamw.js';
+import { TrainingError } from './errors.js';
+
+/** `trainer_state.json`: where a run stands, written last so a checkpoint is complete once it is named. */
+export interface TrainerState {
+  /** Optimizer steps done. */
+  step: number;
+  totalSteps: number;
+  /** Folder (under the output dir) holding the checkpoint of `step`. */
+  checkpoint: string;
+  /** Settings that must not change across a resume. */
+  fingerprint: Record<string, unknown>;
+  /** Loss per logged step. */
+  history: Array<{ step: number; loss: number; learningRate: number }>;
+}
+
+const STATE_FILE = 'trainer_state.json';
+
+/** The state of an earlier run in `outputDir`, or undefined for a fresh start. */
+export async function readTrainerState(outputDir: string): Promise<TrainerState | undefined> {
+  const path = join(outputDir, STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as TrainerState;
+  } catch (error) {
+    throw new TrainingError(
+      `${path}: not valid JSON (${(error as Error).message}); delete it to start over`,
+      { path },
+    );
+  }
+}
+
+/**
+ * Write a checkpoint: trainable tensors and optimizer moments in `checkpoint-<step>/`, then the state file
+ * naming it (atomically), then remove older checkpoint folders. A crash at any point leaves the last
+ * complete checkpoint in force.
+ */
+export async function writeCheckpoint(
+  outputDir: string,
+  state: Omit<TrainerState, 'checkpoint'>,
+  trainable: Map<string, tf.Variable>,
+  optimizer: AdamWState,
+): Promise<void> {
+  const folder = `checkpoint-${state.step}`;
+  const dir = join(outputDir, folder);
+  const tensors = [...trainable].map(([name, variable]) => ({
+    name,
+    shape: variable.shape,
+    data: async () => (await variable.data()) as Float32Array,
+  }));
+  await writeSafetensors(join(dir, 'trainable.safetensors'), tensors);
+  const moments = Object.entries(optimizer.moments).flatMap(([name, { m, v, shape }]) => [
+    { name: `${name}::m`, shape, data: m },
+    { name: `${name}::v`, shape, data: v },
+  ]);
+  await writeSafetensors(join(dir, 'optimizer.safetensors'), moments, {
+    metadata: { format: 'lawgpt-adamw', step: String(optimizer.step) },
+  });
+  const path = join(outputDir, STATE_FILE);
+  const temporary = `${path}.tmp-${process.pid}`;
+  await writeFile(temporary, `${JSON.stringify({ ...state, checkpoint: folder }, null, 2)}\n`);
+  await rename(temporary, path);
+  for (const entry of await readdir(outputDir)) {
+    if (entry.startsWith('checkpoint-') && entry !== folder)
+      await rm(join(outputDir, entry), { recursive: true });
+  }
+}
+
+/** Restore trainable tensors (in place) and return the optimizer state of the checkpoint `state` names. */
+export async function restoreCheckpoint(
+  outputDir: string,
+  state: TrainerState,
+  trainable: Map<string, tf.Variable>,
+): Promise<AdamWState> {
+  const dir = join(outputDir, state.checkpoint);
+  const { tensors } = await readSafetensors(join(dir, 'trainable.safetensors'));
+  for (const [name, variable] of trainable) {
+    const saved = tensors.get(name);
+    if (!saved || saved.shape.join() !== variable.shape.join()) {
+      throw new TrainingError(
+        `${dir}: checkpoint tensor ${name} is ${saved ? `[${saved.shape}]` : 'missing'}; expected [${variable.shape}]`,
+        { path: dir, tensor: name, expected: variable.shape, actual: saved?.shape },
+      );
+    }
+    const value = tf.tensor(saved.data, saved.shape);
+    variable.assign(value);
+    value.dispose();
+  }
+  const optimizer = await readSafetensors(join(dir, 'optimizer.safetensors'));
+  const moments: AdamWState['moments'] = {};
+  for (const [key, tensor] of optimizer.tensors) {
+    const [name, which] = key.split('::');
+    moments[name] ??= { m: new Float32Array(0), v: new Float32Array(0), shape: tensor.shape };
+    moments[name][which as 'm' | 'v'] = tensor.data;
+  }
+  return { step: Number(optimizer.metadata.step ?? state.step), moments };
+}
