@@ -115,8 +115,8 @@ export async function saveLoraAdapter(
   const sources: TensorSource[] = [];
   for (const module of adapter.modules.values()) {
     const names = loraTensorNames(module.name);
-    const [input, rank] = module.a.shape;
-    const out = module.b.shape[1];
+    const [input, rank] = module.a.shape as [number, number];
+    const out = module.b.shape[1] as number;
     sources.push({ name: names.a, shape: [rank, input], data: () => transposed(module.a) });
     sources.push({ name: names.b, shape: [out, rank], data: () => transposed(module.b) });
   }
