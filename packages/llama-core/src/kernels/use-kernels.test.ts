@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KernelError } from './kernel-error.js';
+import { selfCheck } from './self-check.js';
+import { activeKernels, kernelStats, useKernels } from './use-kernels.js';
+
+describe('useKernels / activeKernels', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+  });
+  afterAll(() => {
+    useKernels({ engine: 'stock' });
+  });
+
+  it('defaults to the wasm engine on all threads and reports it', () => {
+    const state = useKernels({ env: {}, threads: 2 });
+    expect(state).toEqual({
+      requested: 'wasm',
+      source: 'default',
+      engine: 'wasm',
+      threads: 2,
+      kernels: ['BatchMatMul'],
+      fallbacks: [],
+    });
+    expect(activeKernels()).toEqual(state);
+    // tfjs-backend-wasm's own kernel function is named batchMatMul; ours replaced it.
+    expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc.name).not.toBe('batchMatMul');
+  });
+
+  it('reads LAWGPT_KERNELS and lets the option override it', () => {
+    expect(useKernels({ env: { LAWGPT_KERNELS: 'stock' } })).toMatchObject({ source: 'env', engine: 'stock' });
+    expect(kernelStats()).toBeUndefined();
+    expect(useKernels({ env: { LAWGPT_KERNELS: 'stock' }, engine: 'wasm', threads: 1 })).toMatchObject({
+      source: 'option',
+      engine: 'wasm',
+      threads: 1,
+    });
+  });
+
+  it('stock restores tfjs’s own kernel', () => {
+    useKernels({ engine: 'stock' });
+    const stock = tf.getKernel('BatchMatMul', 'wasm');
+    expect(stock.kernelFunc.name).toBe('batchMatMul');
+    useKernels({ engine: 'wasm', threads: 1 });
+    expect(tf.getKernel('BatchMatMul', 'wasm')).not.toBe(stock);
+    useKernels({ engine: 'stock' });
+    expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).toBe(stock.kernelFunc);
+    const product = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
+    expect([...product.dataSync()]).toEqual([11]);
+  });
+
+  it('rejects unknown engines with a KernelError naming the value', () => {
+    expect(() => useKernels({ env: { LAWGPT_KERNELS: 'cuda' } })).toThrow(KernelError);
+    expect(() => useKernels({ env: { LAWGPT_KERNELS: 'cuda' } })).toThrow(/LAWGPT_KERNELS.*"cuda"/);
+    expect(() => useKernels({ engine: 'fast' as never })).toThrow(/"fast"/);
+  });
+
+  it('native falls back loudly to wasm while the addon is not built', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const state = useKernels({ engine: 'native', threads: 1 });
+    expect(state).toMatchObject({ requested: 'native', engine: 'wasm' });
+    expect(state.fallbacks[0]).toMatch(/native/);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/native matMul addon/));
+    warn.mockRestore();
+  });
+});
+
+describe('selfCheck', () => {
+  it('passes a correct multiply and names the first wrong element of a broken one', () => {
+    const reference = (a: Float32Array, b: Float32Array, plan: Parameters<Parameters<typeof selfCheck>[0]>[2]) => {
+      const out = new Float32Array(plan.batch * plan.m * plan.n);
+      for (let bi = 0; bi < plan.batch; bi++)
+        for (let i = 0; i < plan.m; i++)
+          for (let j = 0; j < plan.n; j++) {
+            let sum = 0;
+            for (let p = 0; p < plan.k; p++) {
+              const x = a[plan.aOffsets[bi]! + (plan.transA ? p * plan.m + i : i * plan.k + p)]!;
+              const y = b[plan.bOffsets[bi]! + (plan.transB ? j * plan.k + p : p * plan.n + j)]!;
+              sum += x * y;
+            }
+            out[(bi * plan.m + i) * plan.n + j] = sum;
+          }
+      return out;
+    };
+    expect(selfCheck(reference)).toBeUndefined();
+    const broken = (a: Float32Array, b: Float32Array, plan: Parameters<typeof reference>[2]) => {
+      const out = reference(a, b, plan);
+      if (plan.transA && plan.transB) out[5] = (out[5] ?? 0) + 0.01;
+      return out;
+    };
+    expect(selfCheck(broken)).toMatch(/transposeA=true transposeB=true: element 5/);
+    expect(
+      selfCheck(() => {
+        throw new Error('no threads');
+      }),
+    ).toBe('threw no threads');
+  });
+});
