@@ -17,4 +17,8 @@ export type { ModelProto, NormalizerSpec, SentencePieceEntry, TrainerSpec } from
 export { saveTokenizerFiles } from './save-tokenizer.js';
 export type { SaveTokenizerOptions } from './save-tokenizer.js';
 export { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
+export { tokenStats } from './token-stats.js';
+export type { TokenStats } from './token-stats.js';
+export { trainVocabulary } from './train-vocabulary.js';
+export type { TrainProgress, TrainVocabularyOptions, TrainVocabularyResult } from './train-vocabulary.js';
 export type { DecodeOptions, EncodeOptions, Tokenizer } from './tokenizer.js';
