@@ -16,6 +16,10 @@ describe('selectBackend', () => {
     process.env.LAWGPT_BACKEND = 'cpu';
     expect(await selectBackend()).toEqual({ name: 'cpu', tfjsName: 'cpu', source: 'env' });
     expect((await selectBackend({ backend: 'wasm' })).source).toBe('option');
+    delete process.env.LAWGPT_BACKEND;
+    expect(await selectBackend()).toEqual({ name: 'wasm', tfjsName: 'wasm', source: 'previous' });
+    await selectBackend({ backend: 'cpu' });
+    expect((await selectBackend()).name).toBe('cpu');
   });
 
   it('throws a BackendError for a backend that is not installed or unknown', async () => {

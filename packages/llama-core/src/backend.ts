@@ -11,7 +11,10 @@ const BACKENDS: readonly BackendName[] = ['tensorflow', 'gpu', 'wasm', 'cpu'];
 
 /** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
-  /** Backend to use; default `$LAWGPT_BACKEND`, else `wasm`, falling back to `cpu`. */
+  /**
+   * Backend to use; default `$LAWGPT_BACKEND`, else the backend an earlier call chose explicitly
+   * (while still active), else `wasm`, falling back to `cpu`.
+   */
   backend?: BackendName;
 }
 
@@ -21,8 +24,8 @@ export interface SelectedBackend {
   name: BackendName;
   /** tfjs's registered name (`tensorflow` for both node packages). */
   tfjsName: string;
-  /** Why this one: `option`, `env` (LAWGPT_BACKEND) or `default`. */
-  source: 'option' | 'env' | 'default';
+  /** Why this one: `option`, `env` (LAWGPT_BACKEND), `previous` (an earlier explicit choice) or `default`. */
+  source: 'option' | 'env' | 'previous' | 'default';
 }
 
 const PACKAGES: Partial<Record<BackendName, string>> = {
@@ -44,7 +47,11 @@ export async function selectBackend({ backend }: SelectBackendOptions = {}): Pro
     }
     const name = requested as BackendName;
     await activate(name);
+    explicitChoice = name;
     return { name, tfjsName: tf.getBackend(), source: backend ? 'option' : 'env' };
+  }
+  if (explicitChoice && tf.getBackend() === (explicitChoice === 'gpu' ? 'tensorflow' : explicitChoice)) {
+    return { name: explicitChoice, tfjsName: tf.getBackend(), source: 'previous' };
   }
   try {
     await activate('wasm');
@@ -72,6 +79,8 @@ async function activate(name: BackendName): Promise<void> {
 }
 
 let gpuLoaded = false;
+/** The last backend asked for by option or environment. */
+let explicitChoice: BackendName | undefined;
 
 async function importBackendPackage(name: BackendName, packageName: string): Promise<void> {
   try {

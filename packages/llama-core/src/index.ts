@@ -65,4 +65,4 @@ export {
   writeSafetensors,
 } from './safetensors/writer.js';
 export { type SaveModelOptions, saveModel } from './save.js';
-export { type ParameterSpec, parameterSpecs } from './weights.js';
+export { type LoadProgress, type ParameterSpec, parameterSpecs } from './weights.js';

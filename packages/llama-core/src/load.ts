@@ -3,7 +3,7 @@ import { readLlamaConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { LlamaModel } from './model.js';
 import { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
-import { loadParameters } from './weights.js';
+import { type LoadProgress, loadParameters } from './weights.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
@@ -11,6 +11,10 @@ export interface LoadModelOptions {
   backend?: BackendName;
   /** Compute dtype. Only `float32` (F16/BF16 checkpoints are widened exactly on load). */
   dtype?: 'float32';
+  /** Progress after each tensor (tensors, bytes, bytes/s, ETA). */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Aborts the load between tensors. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -19,14 +23,14 @@ export interface LoadModelOptions {
  */
 export async function loadModel(
   dir: string,
-  { backend, dtype = 'float32' }: LoadModelOptions = {},
+  { backend, dtype = 'float32', onProgress, signal }: LoadModelOptions = {},
 ): Promise<LlamaModel> {
   if (dtype !== 'float32') throw new ConfigError(undefined, 'options.dtype', '"float32"', dtype);
   const selected = await selectBackend({ backend });
   const config = await readLlamaConfig(dir);
   const checkpoint = await SafetensorsCheckpoint.open(dir);
   try {
-    const parameters = await loadParameters(checkpoint, config);
+    const parameters = await loadParameters(checkpoint, config, { onProgress, signal });
     return new LlamaModel(config, parameters, selected);
   } finally {
     await checkpoint.close();

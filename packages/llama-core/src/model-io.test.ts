@@ -33,7 +33,15 @@ describeWithShared('load, save, resize (s1)', ['fixtures/models/s1/model'], () =
     const out = join(scratch, 'saved');
     const files = await model.save(out, { maxShardSize: 200_000 });
     expect(files).toContain('model.safetensors.index.json');
-    const reloaded = await loadModel(out);
+    const progress: number[] = [];
+    const reloaded = await loadModel(out, {
+      onProgress: (step) => progress.push(step.bytes / step.totalBytes),
+    });
+    expect(progress).toHaveLength(2 + 2 * 9 + 1);
+    expect(progress.at(-1)).toBe(1);
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(loadModel(out, { signal: aborted.signal })).rejects.toThrow();
     const ids = [[1, 7, 300, 42, 5]];
     expect(Array.from(await logitsOf(reloaded, ids))).toEqual(Array.from(await logitsOf(model, ids)));
     reloaded.dispose();

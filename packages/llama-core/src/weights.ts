@@ -87,17 +87,57 @@ export function validateCheckpoint(checkpoint: SafetensorsCheckpoint, config: Ll
   }
 }
 
+/** Progress of a model load, reported after each tensor. */
+export interface LoadProgress {
+  /** Tensors loaded so far, and in all. */
+  tensors: number;
+  totalTensors: number;
+  /** Bytes of float32 weights loaded so far, and in all. */
+  bytes: number;
+  totalBytes: number;
+  /** The tensor just loaded. */
+  tensor: string;
+  bytesPerSecond: number;
+  etaSeconds: number;
+}
+
+/** Options of {@link loadParameters}. */
+export interface LoadParametersOptions {
+  /** Called after each tensor. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Aborts between tensors (everything loaded so far is freed). */
+  signal?: AbortSignal;
+}
+
 /** Read every parameter, one tensor at a time, into tfjs variables (non-trainable until asked). */
 export async function loadParameters(
   checkpoint: SafetensorsCheckpoint,
   config: LlamaConfig,
+  { onProgress, signal }: LoadParametersOptions = {},
 ): Promise<LlamaParameters> {
   validateCheckpoint(checkpoint, config);
+  const specs = parameterSpecs(config);
+  const sizeOf = (spec: ParameterSpec) => spec.shape.reduce((product, size) => product * size, 4);
+  const totalBytes = specs.reduce((sum, spec) => sum + sizeOf(spec), 0);
+  const started = performance.now();
+  let bytes = 0;
   const parameters: LlamaParameters = new Map();
   try {
-    for (const spec of parameterSpecs(config)) {
+    for (const spec of specs) {
+      signal?.throwIfAborted();
       const { data } = await checkpoint.read(spec.name);
       parameters.set(spec.name, toVariable(data, spec));
+      bytes += sizeOf(spec);
+      const bytesPerSecond = bytes / Math.max((performance.now() - started) / 1000, 1e-9);
+      onProgress?.({
+        tensors: parameters.size,
+        totalTensors: specs.length,
+        bytes,
+        totalBytes,
+        tensor: spec.name,
+        bytesPerSecond,
+        etaSeconds: (totalBytes - bytes) / bytesPerSecond,
+      });
     }
   } catch (error) {
     for (const variable of parameters.values()) variable.dispose();

@@ -138,7 +138,18 @@ skips records already in FILE.partial (or FILE).`,
     }
     const sampling = samplingOptions(args);
     const tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? modelDir);
-    const model = await loadModel(modelDir, { backend: values.backend as BackendName | undefined });
+    let shown = -1;
+    const model = await loadModel(modelDir, {
+      backend: values.backend as BackendName | undefined,
+      onProgress: ({ bytes, totalBytes, bytesPerSecond, etaSeconds }) => {
+        const percent = Math.floor((100 * bytes) / totalBytes / 10) * 10;
+        if (percent === shown) return;
+        shown = percent;
+        io.stderr(
+          `loading ${percent}% (${(bytesPerSecond / 2 ** 20).toFixed(0)} MiB/s, ETA ${etaSeconds.toFixed(0)} s)\n`,
+        );
+      },
+    });
     io.stderr(
       `model ${modelDir} (${model.config.numHiddenLayers} layers, vocab ${model.config.vocabSize}) on ${model.backend?.name}\n`,
     );
