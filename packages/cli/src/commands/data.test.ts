@@ -162,6 +162,9 @@ describe('lawgpt data', () => {
     expect(records.length).toBeGreaterThan(5);
     expect(Object.keys(records[0])).toEqual(['instruction', 'input', 'output']);
     expect(await readFile(`${output}.card.md`, 'utf8')).toContain('| crime-elements |');
+    const card = JSON.parse(await readFile(`${output}.card.json`, 'utf8'));
+    expect(card.records).toBe(records.length);
+    expect(card.sources).toEqual({ 中华人民共和国刑法: records.length });
   });
 
   it('corpus writes shards and stats', async () => {

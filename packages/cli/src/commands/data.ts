@@ -86,7 +86,8 @@ export const dataCommand: Command = {
     card: {
       type: 'string',
       valueName: 'FILE',
-      description: 'Dataset card Markdown (default OUTPUT.card.md) [knowledge-instruct]',
+      description:
+        'Dataset card Markdown, plus a .json beside it (default OUTPUT.card.md) [knowledge-instruct]',
     },
     templates: {
       type: 'string',
@@ -329,10 +330,9 @@ async function runKnowledgeInstruct(values: Values, io: CommandIO): Promise<numb
   const format = values.format === undefined ? undefined : (values.format as 'json' | 'jsonl');
   await writeInstructionDataset({ records, path: output, format, metadata: !values['no-metadata'] });
   const card = buildDatasetCard({ records, seed });
-  await writeFileAtomic(
-    typeof values.card === 'string' ? values.card : `${output}.card.md`,
-    formatDatasetCard(card),
-  );
+  const cardPath = typeof values.card === 'string' ? values.card : `${output}.card.md`;
+  await writeFileAtomic(cardPath, formatDatasetCard(card));
+  await writeFileAtomic(`${cardPath.replace(/\.md$/, '')}.json`, `${JSON.stringify(card, null, 2)}\n`);
   io.stderr(
     `cases: ${cases.length}, charges linked: ${charges.filter((charge) => charge.articles.length).length}\n`,
   );
