@@ -107,4 +107,36 @@ describeWithShared('hidden states and padding (s2)', ['fixtures/models/s2/model'
     expect(maxDiff).toBeLessThan(TOLERANCE);
     expect(tf.memory().numTensors).toBeGreaterThan(0);
   });
+
+  it('decodes a left-padded batch through the KV cache like each row alone', async () => {
+    const vocab = model.config.vocabSize;
+    const rows = [
+      [1, 17, 250],
+      [1, 5, 99, 400, 7, 12],
+    ];
+    const next = [33, 44];
+    const alone = async (row: number[], token: number) => {
+      const logits = model.forward([[...row, token]]);
+      const values = (await logits.data()) as Float32Array;
+      logits.dispose();
+      return values.slice(row.length * vocab);
+    };
+    const width = 6;
+    const padded = rows.map((row) => [...new Array(width - row.length).fill(0), ...row]);
+    const mask = rows.map((row) => [...new Array(width - row.length).fill(0), ...row.map(() => 1)]);
+    const cache = model.createCache();
+    model.forward(padded, { cache, attentionMask: mask }).dispose();
+    const step = model.forward(
+      next.map((token) => [token]),
+      { cache },
+    );
+    const values = (await step.data()) as Float32Array;
+    step.dispose();
+    cache.dispose();
+    for (const [index, row] of rows.entries()) {
+      const expected = await alone(row, next[index]);
+      const actual = values.subarray(index * vocab, (index + 1) * vocab);
+      expect(Math.max(...expected.map((value, j) => Math.abs(value - actual[j])))).toBeLessThan(TOLERANCE);
+    }
+  });
 });

@@ -101,6 +101,12 @@ describe('generation on a random model', () => {
     expect(counts).toHaveLength(100);
     expect(new Set(counts.slice(1)).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
+    for await (const chunk of generate({ model, inputIds: [1, 5], maxNewTokens: 50, numBeams: 1 })) {
+      if (chunk.tokenIds.length > 0) break; // abandoning the iteration frees the cache too
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    await collect({ model, inputIds: [1, 5], maxNewTokens: 5, numBeams: 3, eosTokenId: [] });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('is reproducible with a seed and varies across seeds', async () => {
