@@ -52,7 +52,9 @@ const corpus = join(work, 'corpus.txt');
 writeFileSync(corpus, `${lines.join('\n')}\n`);
 const megabytes = bytes / 1e6;
 console.log(`corpus: ${lines.length} lines, ${megabytes.toFixed(2)} MB from ${lawsDir}`);
-console.log(`node ${process.version}, spm_encode ${spm ? 'found' : 'missing (apt-get install sentencepiece)'}`);
+console.log(
+  `node ${process.version}, spm_encode ${spm ? 'found' : 'missing (apt-get install sentencepiece)'}`,
+);
 console.log('');
 console.log('| model | ours MB/s | spm_encode MB/s | ratio | lines with identical ids |');
 console.log('|---|---:|---:|---:|---:|');
@@ -76,7 +78,8 @@ for (const name of models) {
     spmRate = megabytes / spmSeconds;
     const reference = readFileSync(output, 'utf8').split('\n');
     let equal = 0;
-    for (let index = 0; index < lines.length; index++) if (ours[index].join(' ') === reference[index]) equal++;
+    for (let index = 0; index < lines.length; index++)
+      if (ours[index].join(' ') === reference[index]) equal++;
     same = `${equal} / ${lines.length}`;
   }
   const oursRate = megabytes / oursSeconds;

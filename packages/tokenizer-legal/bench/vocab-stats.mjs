@@ -1,8 +1,7 @@
 // Token statistics: LLaMA-2 vs Chinese-LLaMA vs Chinese-LLaMA + a legal vocabulary trained here on the statute
 // corpus, measured on held-out statutes (every 10th file, never trained on) and CAIL-2018 test facts.
 // Usage: npm run stats [-- --vocab-size 8000 --model-type unigram]
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,9 +62,13 @@ console.log(
     `${trained.userDefinedSymbols.unique} unique of ${trained.userDefinedSymbols.given}; ` +
     `extension added ${report.added} (already present ${report.alreadyPresent}, unreachable by BPE ${report.unreachable}) → ${report.vocabSize}`,
 );
-console.log(`held out: ${heldOut.length} statute files (${statuteTexts.length} lines), CAIL-2018 test ${cailTexts.length} facts`);
+console.log(
+  `held out: ${heldOut.length} statute files (${statuteTexts.length} lines), CAIL-2018 test ${cailTexts.length} facts`,
+);
 console.log('');
-console.log('| text | tokenizer | vocab | tokens | tokens / Han char | byte-fallback rate | tokens vs LLaMA-2 |');
+console.log(
+  '| text | tokenizer | vocab | tokens | tokens / Han char | byte-fallback rate | tokens vs LLaMA-2 |',
+);
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const [label, texts] of [
   ['held-out statutes', statuteTexts],

@@ -45,7 +45,9 @@ function codePointLength(text: string): number {
  * of every piece whose halves are pieces, ordered by the merged piece's score (descending), then the
  * left and right lengths in characters (descending), ties kept in vocabulary order.
  */
-export function mergesFromVocabulary(pieces: ReadonlyArray<{ piece: string; score: number }>): Array<[string, string]> {
+export function mergesFromVocabulary(
+  pieces: ReadonlyArray<{ piece: string; score: number }>,
+): Array<[string, string]> {
   const vocabulary = new Map<string, number>();
   pieces.forEach(({ piece }, id) => {
     vocabulary.set(piece, id);
@@ -60,10 +62,18 @@ export function mergesFromVocabulary(pieces: ReadonlyArray<{ piece: string; scor
       const left = piece.slice(0, split);
       const right = piece.slice(split);
       if (!vocabulary.has(left) || !vocabulary.has(right)) continue;
-      local.push({ left, right, score, leftLength: codePointLength(left), rightLength: codePointLength(right) });
+      local.push({
+        left,
+        right,
+        score,
+        leftLength: codePointLength(left),
+        rightLength: codePointLength(right),
+      });
     }
     local.sort(
-      (a, b) => vocabulary.get(a.left)! - vocabulary.get(b.left)! || vocabulary.get(a.right)! - vocabulary.get(b.right)!,
+      (a, b) =>
+        vocabulary.get(a.left)! - vocabulary.get(b.left)! ||
+        vocabulary.get(a.right)! - vocabulary.get(b.right)!,
     );
     merges.push(...local);
   }

@@ -82,7 +82,10 @@ describeWithShared(
         .split('\n')
         .filter((line) => line.length > 0)
         .map((line) => JSON.parse(line) as { id: string; text: string; chinese_llama: { ids: number[] } });
-      const bad = records.filter((record) => JSON.stringify(tokenizer.encode(record.text)) !== JSON.stringify(record.chinese_llama.ids));
+      const bad = records.filter(
+        (record) =>
+          JSON.stringify(tokenizer.encode(record.text)) !== JSON.stringify(record.chinese_llama.ids),
+      );
       expect(bad.map((record) => record.id)).toEqual([]);
     });
   },

@@ -52,13 +52,15 @@ describe('tokenizer.json conversion', () => {
         { type: 'Replace', pattern: { String: ' ' }, content: '\u2581' },
       ],
     });
-    expect((json.decoder as { decoders: Array<{ type: string }> }).decoders.map((decoder) => decoder.type)).toEqual([
-      'Replace',
-      'ByteFallback',
-      'Fuse',
-      'Strip',
-    ]);
-    expect(json.model).toMatchObject({ type: 'BPE', byte_fallback: true, fuse_unk: true, unk_token: '<unk>' });
+    expect(
+      (json.decoder as { decoders: Array<{ type: string }> }).decoders.map((decoder) => decoder.type),
+    ).toEqual(['Replace', 'ByteFallback', 'Fuse', 'Strip']);
+    expect(json.model).toMatchObject({
+      type: 'BPE',
+      byte_fallback: true,
+      fuse_unk: true,
+      unk_token: '<unk>',
+    });
     expect(json.added_tokens.map((token) => token.content)).toEqual(['<unk>', '<s>', '</s>']);
   });
 
@@ -79,15 +81,21 @@ describe('tokenizer.json conversion', () => {
     const truncated = join(dir, 'tokenizer.json');
     await writeFile(truncated, text.slice(0, text.length / 2));
     await expect(loadTokenizer(truncated)).rejects.toThrow(TokenizerFileError);
-    await expect(loadTokenizer(truncated)).rejects.toThrow(/tokenizer\.json: not valid JSON \(truncated or corrupt\)/);
+    await expect(loadTokenizer(truncated)).rejects.toThrow(
+      /tokenizer\.json: not valid JSON \(truncated or corrupt\)/,
+    );
     const wordLevel = JSON.parse(text);
     wordLevel.model = { type: 'WordLevel', vocab: { a: 0, '<unk>': 1 }, unk_token: '<unk>' };
     wordLevel.added_tokens = [];
     expect(() => JsonTokenizer.fromString(JSON.stringify(wordLevel), 'w.json')).toThrow(TokenizerModelError);
-    expect(() => JsonTokenizer.fromString(JSON.stringify(wordLevel), 'w.json')).toThrow(/w\.json: model\.type is "WordLevel"/);
+    expect(() => JsonTokenizer.fromString(JSON.stringify(wordLevel), 'w.json')).toThrow(
+      /w\.json: model\.type is "WordLevel"/,
+    );
     const rejected = JSON.parse(text);
     rejected.model.type = 'Nonsense';
-    expect(() => JsonTokenizer.fromString(JSON.stringify(rejected), 'r.json')).toThrow(/r\.json: rejected by the tokenizers library/);
+    expect(() => JsonTokenizer.fromString(JSON.stringify(rejected), 'r.json')).toThrow(
+      /r\.json: rejected by the tokenizers library/,
+    );
   });
 
   it('loadTokenizer finds tokenizer.model or tokenizer.json in a folder', async () => {

@@ -20,7 +20,13 @@ export class JsonTokenizer extends SentencePieceTokenizer {
   /** The file's JSON text, written back unchanged by `save`. */
   readonly jsonText: string;
 
-  constructor(options: { proto: ModelProto; path: string; merges?: Array<[string, string]>; backend: BindingTokenizer; jsonText: string }) {
+  constructor(options: {
+    proto: ModelProto;
+    path: string;
+    merges?: Array<[string, string]>;
+    backend: BindingTokenizer;
+    jsonText: string;
+  }) {
     super(options.proto, options.path, options.merges);
     this.backend = options.backend;
     this.jsonText = options.jsonText;
@@ -43,9 +49,13 @@ export class JsonTokenizer extends SentencePieceTokenizer {
     try {
       json = JSON.parse(text) as JsonObject;
     } catch (error) {
-      throw new TokenizerFileError(path, `not valid JSON (truncated or corrupt): ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new TokenizerFileError(
+        path,
+        `not valid JSON (truncated or corrupt): ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     let backend: BindingTokenizer;
     try {
@@ -60,7 +70,10 @@ export class JsonTokenizer extends SentencePieceTokenizer {
   }
 
   /** Encode with the `tokenizers` binding itself (HF semantics: added tokens in the text are matched). */
-  async encodeWithBackend(text: string, { addBos = false, addEos = false }: EncodeOptions = {}): Promise<number[]> {
+  async encodeWithBackend(
+    text: string,
+    { addBos = false, addEos = false }: EncodeOptions = {},
+  ): Promise<number[]> {
     const ids = (await this.backend.encode(text, null, { addSpecialTokens: false })).getIds();
     if (addBos && this.bosId >= 0) ids.unshift(this.bosId);
     if (addEos && this.eosId >= 0) ids.push(this.eosId);
@@ -69,7 +82,12 @@ export class JsonTokenizer extends SentencePieceTokenizer {
 }
 
 function fail(path: string, field: string, expected: string, actual: unknown): never {
-  throw new TokenizerModelError({ path, field, expected, actual: JSON.stringify(actual)?.slice(0, 80) ?? 'undefined' });
+  throw new TokenizerModelError({
+    path,
+    field,
+    expected,
+    actual: JSON.stringify(actual)?.slice(0, 80) ?? 'undefined',
+  });
 }
 
 /** Normalization flags of a LLaMA-style `tokenizer.json` (Prepend/Replace normalizer or Metaspace). */
@@ -80,7 +98,11 @@ function readNormalization(json: JsonObject, path: string): { addDummyPrefix: bo
     if (node === null) return;
     if (node.type === 'Sequence') (node.normalizers as JsonObject[]).forEach(visitNormalizer);
     else if (node.type === 'Prepend' && node.prepend === '\u2581') addDummyPrefix = true;
-    else if (node.type === 'Replace' && (node.pattern as JsonObject)?.String === ' ' && node.content === '\u2581')
+    else if (
+      node.type === 'Replace' &&
+      (node.pattern as JsonObject)?.String === ' ' &&
+      node.content === '\u2581'
+    )
       escapes = true;
     else fail(path, 'normalizer', 'Prepend "▁" / Replace " " → "▁" (LLaMA style)', node.type);
   };
@@ -98,13 +120,17 @@ function readNormalization(json: JsonObject, path: string): { addDummyPrefix: bo
 }
 
 /** Rebuild a SentencePiece `ModelProto` equivalent to a LLaMA-style `tokenizer.json`. */
-function protoFromJson(json: JsonObject, path: string): { proto: ModelProto; merges?: Array<[string, string]> } {
+function protoFromJson(
+  json: JsonObject,
+  path: string,
+): { proto: ModelProto; merges?: Array<[string, string]> } {
   const model = json.model as JsonObject | undefined;
   if (!model || typeof model !== 'object') fail(path, 'model', 'an object', model);
   const type = model.type;
   if (type !== 'BPE' && type !== 'Unigram') fail(path, 'model.type', 'BPE or Unigram', type);
   const special = new Map<number, boolean>();
-  for (const token of (json.added_tokens as JsonObject[] | undefined) ?? []) special.set(token.id as number, token.special === true);
+  for (const token of (json.added_tokens as JsonObject[] | undefined) ?? [])
+    special.set(token.id as number, token.special === true);
   let pieces: Array<{ piece: string; score: number }>;
   let unkId: number;
   let merges: Array<[string, string]> | undefined;
@@ -114,7 +140,8 @@ function protoFromJson(json: JsonObject, path: string): { proto: ModelProto; mer
     const size = Object.keys(vocab).length;
     pieces = new Array(size);
     for (const [piece, id] of Object.entries(vocab)) {
-      if (!Number.isInteger(id) || id < 0 || id >= size || pieces[id]) fail(path, `model.vocab[${piece}]`, `a unique id < ${size}`, id);
+      if (!Number.isInteger(id) || id < 0 || id >= size || pieces[id])
+        fail(path, `model.vocab[${piece}]`, `a unique id < ${size}`, id);
       pieces[id] = { piece, score: 0 };
     }
     const rawMerges = (model.merges as Array<string | [string, string]>) ?? [];
@@ -124,8 +151,11 @@ function protoFromJson(json: JsonObject, path: string): { proto: ModelProto; mer
       return [merge.slice(0, space), merge.slice(space + 1)];
     });
     const scores = model.piece_scores as number[] | undefined;
-    if (Array.isArray(scores) && scores.length === size) scores.forEach((score, id) => (pieces[id].score = score));
-    else merges = pairs;
+    if (Array.isArray(scores) && scores.length === size) {
+      scores.forEach((score, id) => {
+        pieces[id].score = score;
+      });
+    } else merges = pairs;
     const unkToken = model.unk_token as string | undefined;
     unkId = unkToken !== undefined && unkToken !== null ? (vocab[unkToken] ?? -1) : -1;
   } else {
@@ -158,7 +188,12 @@ function protoFromJson(json: JsonObject, path: string): { proto: ModelProto; mer
       bos_id: bos ? entries.indexOf(bos) : -1,
       eos_id: eos ? entries.indexOf(eos) : -1,
     },
-    normalizer_spec: { name: 'identity', add_dummy_prefix: addDummyPrefix, remove_extra_whitespaces: false, escape_whitespaces: true },
+    normalizer_spec: {
+      name: 'identity',
+      add_dummy_prefix: addDummyPrefix,
+      remove_extra_whitespaces: false,
+      escape_whitespaces: true,
+    },
   };
   return { proto, merges };
 }

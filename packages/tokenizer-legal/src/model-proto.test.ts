@@ -41,7 +41,11 @@ describe('ModelProto codec', () => {
 
 describeWithShared('ModelProto codec on real models', ['fixtures/tokenizers/llama2/tokenizer.model'], () => {
   it('re-serializes every fixture model byte for byte', () => {
-    for (const file of ['llama2/tokenizer.model', 'chinese-sp/chinese_sp.model', 'chinese-llama/tokenizer.model']) {
+    for (const file of [
+      'llama2/tokenizer.model',
+      'chinese-sp/chinese_sp.model',
+      'chinese-llama/tokenizer.model',
+    ]) {
       const bytes = readFileSync(sharedPath('fixtures/tokenizers', file));
       expect(Buffer.from(encodeModelProto(decodeModelProto(bytes))).equals(bytes), file).toBe(true);
     }

@@ -59,7 +59,9 @@ export interface ModelProto {
   denormalizer_spec?: NormalizerSpec;
 }
 
-type FieldList = Array<[name: string, id: number, type: string, rule?: 'repeated' | 'optional', defaultValue?: unknown]>;
+type FieldList = Array<
+  [name: string, id: number, type: string, rule?: 'repeated' | 'optional', defaultValue?: unknown]
+>;
 
 // Field numbers follow the public sentencepiece_model.proto (proto2).
 const trainerFields: FieldList = [
@@ -171,7 +173,8 @@ function modelProtoType(): protobuf.Type {
 
 /** Decode a serialized `ModelProto`; throws {@link TokenizerFileError} naming `path` when the bytes are not one. */
 export function decodeModelProto(bytes: Uint8Array, path = '<memory>'): ModelProto {
-  if (bytes.length === 0) throw new TokenizerFileError(path, 'file is empty, expected a SentencePiece ModelProto');
+  if (bytes.length === 0)
+    throw new TokenizerFileError(path, 'file is empty, expected a SentencePiece ModelProto');
   let message: protobuf.Message;
   try {
     message = modelProtoType().decode(bytes);

@@ -54,7 +54,9 @@ describe('save', () => {
     const again = join(dir, 'again');
     const second = await fromJson.save(again);
     expect(second.map((path) => path.slice(again.length + 1))).not.toContain('tokenizer.model');
-    expect(await readFile(join(again, 'tokenizer.json'), 'utf8')).toBe(await readFile(join(dir, 'tokenizer.json'), 'utf8'));
+    expect(await readFile(join(again, 'tokenizer.json'), 'utf8')).toBe(
+      await readFile(join(dir, 'tokenizer.json'), 'utf8'),
+    );
   });
 
   it('leaves no temporary or half-written file when a write fails', async () => {

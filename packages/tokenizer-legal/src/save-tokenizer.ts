@@ -29,9 +29,13 @@ export async function saveTokenizerFiles(
 ): Promise<string[]> {
   const piece = (id: number | undefined): string | null =>
     id === undefined || id < 0 ? null : tokenizer.idToPiece(id);
-  const special = [tokenizer.unkId, tokenizer.bosId, tokenizer.eosId, tokenizer.padId ?? -1].filter((id) => id >= 0);
+  const special = [tokenizer.unkId, tokenizer.bosId, tokenizer.eosId, tokenizer.padId ?? -1].filter(
+    (id) => id >= 0,
+  );
   const addedTokensDecoder = Object.fromEntries(
-    [...new Set(special)].sort((a, b) => a - b).map((id) => [String(id), { ...tokenEntry(piece(id)!), special: true }]),
+    [...new Set(special)]
+      .sort((a, b) => a - b)
+      .map((id) => [String(id), { ...tokenEntry(piece(id)!), special: true }]),
   );
   const config = {
     add_bos_token: addBosToken,
@@ -60,7 +64,8 @@ export async function saveTokenizerFiles(
       ? (tokenizer as unknown as { jsonText: string }).jsonText
       : JSON.stringify(convertToTokenizerJson(tokenizer), null, 2);
   const files: Array<{ path: string; data: string | Uint8Array }> = [];
-  if (tokenizer.format === 'sentencepiece') files.push({ path: join(dir, 'tokenizer.model'), data: tokenizer.toBytes() });
+  if (tokenizer.format === 'sentencepiece')
+    files.push({ path: join(dir, 'tokenizer.model'), data: tokenizer.toBytes() });
   files.push(
     { path: join(dir, 'tokenizer.json'), data: jsonText },
     { path: join(dir, 'tokenizer_config.json'), data: `${JSON.stringify(config, null, 2)}\n` },

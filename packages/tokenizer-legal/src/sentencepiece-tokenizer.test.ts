@@ -78,7 +78,9 @@ describe('SentencePiece BPE', () => {
   });
 
   it('is linear-ish on long runs (2000 characters)', () => {
-    const tokenizer = new SentencePieceTokenizer(buildTestModel({ pieces: [...letters, ['aa', -1], ['aaaa', -0.5]] }));
+    const tokenizer = new SentencePieceTokenizer(
+      buildTestModel({ pieces: [...letters, ['aa', -1], ['aaaa', -0.5]] }),
+    );
     const ids = tokenizer.encode('a'.repeat(2001));
     expect(tokenizer.decode(ids)).toBe('a'.repeat(2001));
     expect(ids.length).toBe(1 + 500 + 1);
@@ -117,7 +119,9 @@ describe('model validation', () => {
     expect(() => new SentencePieceTokenizer(noUnk, 'a.model')).toThrow(/one UNKNOWN piece/);
     const noBytes = buildTestModel({ pieces: letters, byteFallback: true });
     noBytes.pieces.splice(3 + 0x41, 1);
-    expect(() => new SentencePieceTokenizer(noBytes, 'b.model')).toThrow(/b\.model: pieces is 1 missing \(<0x41>\)/);
+    expect(() => new SentencePieceTokenizer(noBytes, 'b.model')).toThrow(
+      /b\.model: pieces is 1 missing \(<0x41>\)/,
+    );
     const duplicate = buildTestModel({ pieces: [...letters, ['a', -1]] });
     expect(() => new SentencePieceTokenizer(duplicate, 'c.model')).toThrow(/already id/);
   });

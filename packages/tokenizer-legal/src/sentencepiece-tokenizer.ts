@@ -229,7 +229,10 @@ export class SentencePieceTokenizer implements Tokenizer {
     for (let index = 0; index < ids.length; index++) {
       const id = ids[index];
       if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
-        throw new TokenizerInputError(`ids[${index}]`, `${id} is not an id of this ${this.vocabSize}-piece vocabulary`);
+        throw new TokenizerInputError(
+          `ids[${index}]`,
+          `${id} is not an id of this ${this.vocabSize}-piece vocabulary`,
+        );
       }
       const type = types[id];
       if (type === PieceType.BYTE) {

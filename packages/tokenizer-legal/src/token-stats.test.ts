@@ -17,7 +17,14 @@ describe('tokenStats', () => {
     );
     // "法律a": ▁ 法 <0xE5><0xBE><0x8B> a → 6 tokens, 3 bytes; "𠮷": ▁ + 4 bytes.
     const stats = tokenStats(tokenizer, ['法律a', '𠮷']);
-    expect(stats).toMatchObject({ texts: 2, chars: 4, hanChars: 3, tokens: 11, byteFallbackTokens: 7, unkTokens: 0 });
+    expect(stats).toMatchObject({
+      texts: 2,
+      chars: 4,
+      hanChars: 3,
+      tokens: 11,
+      byteFallbackTokens: 7,
+      unkTokens: 0,
+    });
     expect(stats.tokensPerHanChar).toBeCloseTo(11 / 3);
     expect(stats.byteFallbackRate).toBeCloseTo(7 / 11);
   });

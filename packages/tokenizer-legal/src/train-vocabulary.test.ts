@@ -42,24 +42,32 @@ describe('trainVocabulary input errors', () => {
   it('reports a malformed JSONL line with file and line number', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tok-bad-'));
     await writeFile(join(dir, 'bad.jsonl'), '{"text": "好"}\n{"text": \n');
-    await expect(trainVocabulary({ inputs: [join(dir, 'bad.jsonl')], output: join(dir, 'm.model') })).rejects.toThrow(
-      CorpusError,
-    );
-    await expect(trainVocabulary({ inputs: [join(dir, 'bad.jsonl')], output: join(dir, 'm.model') })).rejects.toThrow(
-      /bad\.jsonl:2: malformed JSON/,
-    );
+    await expect(
+      trainVocabulary({ inputs: [join(dir, 'bad.jsonl')], output: join(dir, 'm.model') }),
+    ).rejects.toThrow(CorpusError);
+    await expect(
+      trainVocabulary({ inputs: [join(dir, 'bad.jsonl')], output: join(dir, 'm.model') }),
+    ).rejects.toThrow(/bad\.jsonl:2: malformed JSON/);
     await writeFile(join(dir, 'field.jsonl'), '{"fact": "好"}\n');
-    await expect(trainVocabulary({ inputs: [join(dir, 'field.jsonl')], output: join(dir, 'm.model') })).rejects.toThrow(
-      /field\.jsonl:1: field "text" is missing/,
-    );
+    await expect(
+      trainVocabulary({ inputs: [join(dir, 'field.jsonl')], output: join(dir, 'm.model') }),
+    ).rejects.toThrow(/field\.jsonl:1: field "text" is missing/);
   });
 
   it('explains how to install spm_train when it is missing', async () => {
     const dir = await makeCorpus();
-    const promise = trainVocabulary({ inputs: [join(dir, 'plain.txt')], output: join(dir, 'm.model'), spmTrain: 'no-such-spm-train' });
+    const promise = trainVocabulary({
+      inputs: [join(dir, 'plain.txt')],
+      output: join(dir, 'm.model'),
+      spmTrain: 'no-such-spm-train',
+    });
     await expect(promise).rejects.toThrow(CommandError);
     await expect(
-      trainVocabulary({ inputs: [join(dir, 'plain.txt')], output: join(dir, 'm.model'), spmTrain: 'no-such-spm-train' }),
+      trainVocabulary({
+        inputs: [join(dir, 'plain.txt')],
+        output: join(dir, 'm.model'),
+        spmTrain: 'no-such-spm-train',
+      }),
     ).rejects.toThrow(/install Debian package sentencepiece/);
   });
 });
@@ -90,7 +98,9 @@ describeWithCommands(
         expect(result.userDefinedSymbols).toEqual({ given: 4, unique: 3, duplicatesDropped: 1 });
         expect(result.tokenizer.modelType).toBe(modelType);
         expect(result.tokenizer.vocabSize).toBeLessThanOrEqual(200);
-        const userDefined = result.tokenizer.entries().filter((entry) => entry.type === PieceType.USER_DEFINED);
+        const userDefined = result.tokenizer
+          .entries()
+          .filter((entry) => entry.type === PieceType.USER_DEFINED);
         expect(userDefined.map((entry) => entry.piece)).toEqual(['合同纠纷', '民事责任', '劳动合同']);
         expect(progress.at(-1)).toBe('done');
         const text = '被告人应当依法承担民事责任，合同纠纷 按照 2024 年规定。';

@@ -3,8 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { listCorpusFiles, readCorpusFile } from './corpus.js';
 import { CommandError, TokenizerError } from './errors.js';
-import { listCorpusFiles, readCorpusFile } from './internal/corpus.js';
 import { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
 
 /** Progress of {@link trainVocabulary}. */
@@ -109,7 +109,9 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
   } = options;
   const started = Date.now();
   const elapsed = (): number => (Date.now() - started) / 1000;
-  const fileSymbols = userDefinedSymbolsFile ? (await readFile(userDefinedSymbolsFile, 'utf8')).split(/\r?\n/) : [];
+  const fileSymbols = userDefinedSymbolsFile
+    ? (await readFile(userDefinedSymbolsFile, 'utf8')).split(/\r?\n/)
+    : [];
   const { unique, given } = dedupeSymbols([...userDefinedSymbols, ...fileSymbols]);
   const work = await mkdtemp(join(tmpdir(), 'lawgpt-spm-'));
   try {
@@ -120,12 +122,16 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
     let sentences = 0;
     for (const file of files) {
       for await (const { text } of readCorpusFile(file, { textField, signal })) {
-        if (!sink.write(`${text}\n`)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+        if (!sink.write(`${text}\n`))
+          await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
         sentences++;
-        if (sentences % 20000 === 0) onProgress?.({ phase: 'corpus', step: sentences, elapsedSeconds: elapsed() });
+        if (sentences % 20000 === 0)
+          onProgress?.({ phase: 'corpus', step: sentences, elapsedSeconds: elapsed() });
       }
     }
-    await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      sink.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     if (sentences === 0) throw new TokenizerError(`corpus ${inputs.join(', ')} holds no text`);
     onProgress?.({ phase: 'corpus', step: sentences, elapsedSeconds: elapsed() });
     // 2. spm_train.
@@ -152,8 +158,16 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
     const trainStarted = Date.now();
     await runSpmTrain(spmTrain, args, { signal }, (message, size) => {
       const seconds = (Date.now() - trainStarted) / 1000;
-      const eta = size > 0 && modelType === 'bpe' ? (seconds / size) * Math.max(0, vocabSize - size) : undefined;
-      onProgress?.({ phase: 'train', step: size, total: vocabSize, elapsedSeconds: elapsed(), etaSeconds: eta, message });
+      const eta =
+        size > 0 && modelType === 'bpe' ? (seconds / size) * Math.max(0, vocabSize - size) : undefined;
+      onProgress?.({
+        phase: 'train',
+        step: size,
+        total: vocabSize,
+        elapsedSeconds: elapsed(),
+        etaSeconds: eta,
+        message,
+      });
     });
     // 3. Load to validate, then move into place atomically.
     const bytes = await readFile(`${prefix}.model`);
@@ -222,7 +236,14 @@ function runSpmTrain(
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) reject(signal.reason);
       else if (code === 0) resolve();
-      else reject(new CommandError(command, `${command} exited with code ${code}:${tail.split('\n').slice(-5).join('\n')}`, code ?? undefined));
+      else
+        reject(
+          new CommandError(
+            command,
+            `${command} exited with code ${code}:${tail.split('\n').slice(-5).join('\n')}`,
+            code ?? undefined,
+          ),
+        );
     });
   });
 }

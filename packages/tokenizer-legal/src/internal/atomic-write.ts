@@ -6,7 +6,9 @@ import { dirname } from 'node:path';
  * Write several files so that none is left half-written: every file goes to a temporary name in the
  * same folder first, and only when all are complete are they renamed into place.
  */
-export async function writeFilesAtomically(files: Array<{ path: string; data: string | Uint8Array }>): Promise<void> {
+export async function writeFilesAtomically(
+  files: Array<{ path: string; data: string | Uint8Array }>,
+): Promise<void> {
   const suffix = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const written: string[] = [];
   try {

@@ -125,7 +125,14 @@ export class BpeEncoder {
     this.order = widen(this.order);
   }
 
-  private push(score: number, left: number, right: number, leftSymbol: number, rightSymbol: number, merged: number): void {
+  private push(
+    score: number,
+    left: number,
+    right: number,
+    leftSymbol: number,
+    rightSymbol: number,
+    merged: number,
+  ): void {
     if (this.used === this.heapScore.length) this.grow();
     const entry = this.used++;
     this.heapScore[entry] = score;

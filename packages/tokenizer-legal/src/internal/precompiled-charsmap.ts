@@ -10,14 +10,16 @@ export class PrecompiledCharsmap {
   private readonly replacements: Uint8Array;
 
   constructor(blob: Uint8Array) {
-    if (blob.length < 4) throw new RangeError(`precompiled_charsmap is ${blob.length} bytes, expected at least 4`);
+    if (blob.length < 4)
+      throw new RangeError(`precompiled_charsmap is ${blob.length} bytes, expected at least 4`);
     const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
     const trieSize = view.getUint32(0, true);
     if (trieSize % 4 !== 0 || 4 + trieSize > blob.length) {
       throw new RangeError(`precompiled_charsmap trie size ${trieSize} does not fit in ${blob.length} bytes`);
     }
     this.units = new Uint32Array(trieSize / 4);
-    for (let index = 0; index < this.units.length; index++) this.units[index] = view.getUint32(4 + index * 4, true);
+    for (let index = 0; index < this.units.length; index++)
+      this.units[index] = view.getUint32(4 + index * 4, true);
     this.replacements = blob.subarray(4 + trieSize);
   }
 

@@ -38,7 +38,8 @@ export class PrefixMatcher {
     if (candidates === undefined) return 0;
     outer: for (const word of candidates) {
       if (position + word.length > bytes.length) continue;
-      for (let index = 1; index < word.length; index++) if (bytes[position + index] !== word[index]) continue outer;
+      for (let index = 1; index < word.length; index++)
+        if (bytes[position + index] !== word[index]) continue outer;
       return word.length;
     }
     return 0;

@@ -1,8 +1,8 @@
 import { TokenizerModelError } from '../errors.js';
 import { type ModelProto, ModelType, PieceType } from '../model-proto.js';
 import type { BpeVocabulary } from './bpe-encoder.js';
-import { PrecompiledCharsmap } from './precompiled-charsmap.js';
 import { PairTable } from './pair-table.js';
+import { PrecompiledCharsmap } from './precompiled-charsmap.js';
 import { PrefixMatcher } from './prefix-matcher.js';
 import type { UnigramVocabulary } from './unigram-encoder.js';
 import { utf8Bytes } from './utf8.js';
@@ -47,7 +47,9 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
         path,
         field: 'trainer_spec.model_type',
         expected: 'BPE (2) or UNIGRAM (1)',
-        actual: names[modelType] ? `${names[modelType]} (${modelType}, not supported)` : `unknown value ${modelType}`,
+        actual: names[modelType]
+          ? `${names[modelType]} (${modelType}, not supported)`
+          : `unknown value ${modelType}`,
       });
     }
     this.modelType = modelType === ModelType.BPE ? 'bpe' : 'unigram';
@@ -63,15 +65,26 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
       const piece = entry.piece ?? '';
       const type = entry.type ?? PieceType.NORMAL;
       if (piece.length === 0) {
-        throw new TokenizerModelError({ path, field: `pieces[${id}].piece`, expected: 'a non-empty string', actual: 'empty' });
+        throw new TokenizerModelError({
+          path,
+          field: `pieces[${id}].piece`,
+          expected: 'a non-empty string',
+          actual: 'empty',
+        });
       }
       if (type < PieceType.NORMAL || type > PieceType.BYTE) {
-        throw new TokenizerModelError({ path, field: `pieces[${id}].type`, expected: '1..6', actual: String(type) });
+        throw new TokenizerModelError({
+          path,
+          field: `pieces[${id}].type`,
+          expected: '1..6',
+          actual: String(type),
+        });
       }
       this.pieces[id] = piece;
       this.scores[id] = entry.score ?? 0;
       this.types[id] = type;
-      const normal = type === PieceType.NORMAL || type === PieceType.USER_DEFINED || type === PieceType.UNUSED;
+      const normal =
+        type === PieceType.NORMAL || type === PieceType.USER_DEFINED || type === PieceType.UNUSED;
       const table = normal ? this.normalPieces : this.reservedPieces;
       if (table.has(piece)) {
         throw new TokenizerModelError({
@@ -87,7 +100,12 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
       if (type === PieceType.BYTE) {
         const match = /^<0x([0-9A-F]{2})>$/.exec(piece);
         if (!match) {
-          throw new TokenizerModelError({ path, field: `pieces[${id}]`, expected: 'a BYTE piece <0xHH>', actual: piece });
+          throw new TokenizerModelError({
+            path,
+            field: `pieces[${id}]`,
+            expected: 'a BYTE piece <0xHH>',
+            actual: piece,
+          });
         }
         this.byteIds[Number.parseInt(match[1], 16)] = id;
       }
@@ -99,14 +117,21 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
       this.byteLengths[id] = utf8Bytes(piece).length;
     }
     if (unkId < 0) {
-      throw new TokenizerModelError({ path, field: 'pieces', expected: 'one UNKNOWN piece (<unk>)', actual: 'none' });
+      throw new TokenizerModelError({
+        path,
+        field: 'pieces',
+        expected: 'one UNKNOWN piece (<unk>)',
+        actual: 'none',
+      });
     }
     this.unkId = unkId;
     this.byteFallback = trainer.byte_fallback === true;
     if (this.byteFallback) {
       const missing = [...this.byteIds].flatMap((id, byte) => (id < 0 ? [byte] : []));
       if (missing.length > 0) {
-        const hex = missing.slice(0, 4).map((byte) => `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
+        const hex = missing
+          .slice(0, 4)
+          .map((byte) => `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
         throw new TokenizerModelError({
           path,
           field: 'pieces',
@@ -201,8 +226,6 @@ export class SentencePieceVocabulary implements BpeVocabulary, UnigramVocabulary
     out.score = this.ranked ? -this.pairs.rankAt(slot) : this.scores[merged];
     return true;
   }
-
-
 
   score(id: number): number {
     return this.scores[id];

@@ -22,7 +22,10 @@ export interface UnigramVocabulary {
 const UNK_PENALTY = 10;
 
 /** Segment `normalized` into `[start, end, id]` triples. */
-export function unigramSegment(normalized: string, vocabulary: UnigramVocabulary): Array<[number, number, number]> {
+export function unigramSegment(
+  normalized: string,
+  vocabulary: UnigramVocabulary,
+): Array<[number, number, number]> {
   const size = normalized.length;
   if (size === 0) return [];
   const bestScore = new Float64Array(size + 1);

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CorpusError, TokenizerFileError } from '../errors.js';
+import { CorpusError, TokenizerFileError } from './errors.js';
 
 /** One training sentence and where it came from. */
 export interface CorpusLine {
@@ -21,7 +21,9 @@ export async function listCorpusFiles(inputs: readonly string[]): Promise<string
     try {
       info = await stat(path);
     } catch (error) {
-      throw new TokenizerFileError(path, `cannot read corpus input: ${(error as Error).message}`, { cause: error });
+      throw new TokenizerFileError(path, `cannot read corpus input: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if (!info.isDirectory()) {
       files.push(path);
@@ -54,7 +56,10 @@ export async function* readCorpusFile(
   { textField = 'text', signal }: { textField?: string; signal?: AbortSignal } = {},
 ): AsyncGenerator<CorpusLine> {
   const extension = extname(path).toLowerCase();
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let number = 0;
   for await (const raw of lines) {
     number++;
@@ -69,9 +74,14 @@ export async function* readCorpusFile(
       }
       const text = (record as Record<string, unknown> | null)?.[textField];
       if (typeof text !== 'string') {
-        throw new CorpusError(path, number, `field "${textField}" is ${text === undefined ? 'missing' : typeof text}, expected a string`);
+        throw new CorpusError(
+          path,
+          number,
+          `field "${textField}" is ${text === undefined ? 'missing' : typeof text}, expected a string`,
+        );
       }
-      for (const part of text.split(/\r?\n/)) if (part.trim().length > 0) yield { text: part.trim(), path, line: number };
+      for (const part of text.split(/\r?\n/))
+        if (part.trim().length > 0) yield { text: part.trim(), path, line: number };
     } else {
       const text = extension === '.md' ? markdownLine(raw) : raw.trim();
       if (text.length > 0) yield { text, path, line: number };
