@@ -1,3 +1,5 @@
+export type { CreateCharacterTokenizerOptions } from './character-tokenizer.js';
+export { createCharacterTokenizer } from './character-tokenizer.js';
 export type { TokenizerJson } from './convert-tokenizer-json.js';
 export { convertToTokenizerJson, mergesFromVocabulary } from './convert-tokenizer-json.js';
 export type { CorpusLine } from './corpus.js';
