@@ -44,11 +44,12 @@ export class UsageError extends Error {
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [key, option] of Object.entries(command.options)) {
+    // parseArgs rejects keys that are present but undefined, so copy only the ones that are set.
     options[key] = {
       type: option.type,
-      short: option.short,
-      multiple: option.multiple,
-      default: option.default as string | boolean | undefined,
+      ...(option.short !== undefined && { short: option.short }),
+      ...(option.multiple !== undefined && { multiple: option.multiple }),
+      ...(option.default !== undefined && { default: option.default as string | boolean }),
     };
   }
   try {

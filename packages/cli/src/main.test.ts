@@ -35,3 +35,20 @@ describe('lawgpt main', () => {
     expect(err.join('')).toContain('--bogus');
   });
 });
+
+describe('parseCommandArgs', () => {
+  it('accepts options without short names or defaults', async () => {
+    const { parseCommandArgs } = await import('./command.js');
+    const command = {
+      name: 'x',
+      summary: '',
+      usage: 'x',
+      options: {
+        model: { type: 'string' as const, description: 'm' },
+        fast: { type: 'boolean' as const, description: 'f', short: 'f' },
+      },
+      run: async () => 0,
+    };
+    expect(parseCommandArgs(command, ['--model', 'dir', '-f']).values).toEqual({ model: 'dir', fast: true });
+  });
+});

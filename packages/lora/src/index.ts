@@ -41,4 +41,10 @@ export type {
   TrainingExample,
   TrainingTokenizer,
 } from './training-data.js';
-export { IGNORE_INDEX, packTexts, readInstructionData, tokenizeInstruction } from './training-data.js';
+export {
+  IGNORE_INDEX,
+  packTexts,
+  readInstructionData,
+  readPretrainingTexts,
+  tokenizeInstruction,
+} from './training-data.js';

@@ -56,3 +56,20 @@ describe('training data', () => {
     await expect(readInstructionData(jsonl)).rejects.toBeInstanceOf(TrainingError);
   });
 });
+
+describe('readPretrainingTexts', () => {
+  it('reads LaWGPT JSONL content, JSON arrays and plain text, naming bad lines', async () => {
+    const { readPretrainingTexts } = await import('./training-data.js');
+    const dir = await mkdtemp(join(tmpdir(), 'lora-texts-'));
+    await writeFile(join(dir, 'a.jsonl'), '{"content":"第一条"}\n{"text":"第二条"}\n');
+    expect(await readPretrainingTexts(join(dir, 'a.jsonl'))).toEqual(['第一条', '第二条']);
+    await writeFile(join(dir, 'b.json'), JSON.stringify(['甲', { content: '乙' }]));
+    expect(await readPretrainingTexts(join(dir, 'b.json'))).toEqual(['甲', '乙']);
+    await writeFile(join(dir, 'c.md'), '# 标题\n正文');
+    expect(await readPretrainingTexts(join(dir, 'c.md'))).toEqual(['# 标题\n正文']);
+    await writeFile(join(dir, 'd.jsonl'), '{"content":"x"}\n{"body":"y"}\n');
+    await expect(readPretrainingTexts(join(dir, 'd.jsonl'))).rejects.toThrow(
+      /d\.jsonl:2: expected a "content"/,
+    );
+  });
+});

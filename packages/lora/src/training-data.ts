@@ -138,3 +138,41 @@ export function packTexts(
   }
   return examples;
 }
+
+/**
+ * Texts of a pretraining corpus file: JSONL (`content` — LaWGPT's format — or `text` field per line),
+ * a JSON array of strings or such objects, or any other file as one text (plain text, Markdown).
+ */
+export async function readPretrainingTexts(path: string): Promise<string[]> {
+  const text = await readFile(path, 'utf8');
+  const pick = (value: unknown, where: string): string => {
+    if (typeof value === 'string') return value;
+    const record = value as Record<string, unknown> | null;
+    const field = record?.content ?? record?.text;
+    if (typeof field !== 'string') {
+      throw new TrainingError(`${where}: expected a "content" or "text" string field`, {
+        path,
+        field: 'content',
+      });
+    }
+    return field;
+  };
+  if (/\.jsonl$/i.test(path)) {
+    return text.split('\n').flatMap((line, index) => {
+      if (line.trim() === '') return [];
+      try {
+        return [pick(JSON.parse(line), `${path}:${index + 1}`)];
+      } catch (error) {
+        if (error instanceof TrainingError) throw error;
+        throw new TrainingError(`${path}:${index + 1}: malformed JSON line (${(error as Error).message})`, {
+          path,
+        });
+      }
+    });
+  }
+  if (/\.json$/i.test(path)) {
+    const values = JSON.parse(text) as unknown[];
+    return values.map((value, index) => pick(value, `${path}[${index}]`));
+  }
+  return [text];
+}

@@ -1,0 +1,283 @@
+import { type BackendName, type LlamaModel, loadModel, resizeTokenEmbeddings } from '@lawgpt/llama-core';
+import {
+  createLoraAdapter,
+  createLoraConfig,
+  packTexts,
+  promptTemplates,
+  readInstructionData,
+  readPretrainingTexts,
+  type TrainingExample,
+  tokenizeInstruction,
+  trainCausalLm,
+} from '@lawgpt/lora';
+import { loadTokenizer } from '@lawgpt/tokenizer-legal';
+import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.js';
+import { UsageError } from '../command.js';
+import { formatProgress } from '../progress.js';
+import type { CliTokenizer } from '../runtime.js';
+
+const list = (value: unknown) =>
+  String(value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
+function numberOption(values: ParsedArgs['values'], name: string): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new UsageError(`--${name} must be a number, got "${value}"`);
+  return parsed;
+}
+
+/** Options shared by `lawgpt pretrain` and `lawgpt sft`. */
+export const trainingOptions: Record<string, CommandOption> = {
+  model: {
+    type: 'string',
+    short: 'm',
+    valueName: 'DIR',
+    description: 'Base model folder (HF config.json + safetensors)',
+  },
+  tokenizer: {
+    type: 'string',
+    short: 't',
+    valueName: 'PATH',
+    description: 'Tokenizer (default: the model folder); an extended one resizes the model',
+  },
+  data: {
+    type: 'string',
+    short: 'd',
+    multiple: true,
+    valueName: 'FILE',
+    description: 'Training data file (repeatable)',
+  },
+  output: {
+    type: 'string',
+    short: 'o',
+    valueName: 'DIR',
+    description: 'Output folder: checkpoints, then the adapter (or model with --full)',
+  },
+  full: { type: 'boolean', description: 'Train every weight instead of a LoRA adapter' },
+  'lora-r': { type: 'string', valueName: 'N', default: '8', description: 'LoRA rank' },
+  'lora-alpha': {
+    type: 'string',
+    valueName: 'N',
+    default: '16',
+    description: 'LoRA alpha (scaling = alpha / r)',
+  },
+  'lora-dropout': { type: 'string', valueName: 'P', default: '0.05', description: 'LoRA dropout' },
+  'target-modules': {
+    type: 'string',
+    valueName: 'LIST',
+    default: 'q_proj,v_proj',
+    description: 'Modules to adapt',
+  },
+  'modules-to-save': {
+    type: 'string',
+    valueName: 'LIST',
+    description: 'Modules trained in full (embed_tokens,lm_head are added when the vocabulary grows)',
+  },
+  rslora: { type: 'boolean', description: 'rsLoRA scaling alpha / sqrt(r)' },
+  'batch-size': { type: 'string', valueName: 'N', default: '4', description: 'Examples per micro-batch' },
+  'grad-accum': {
+    type: 'string',
+    valueName: 'N',
+    default: '1',
+    description: 'Micro-batches per optimizer step',
+  },
+  epochs: { type: 'string', valueName: 'N', default: '1', description: 'Passes over the data' },
+  'max-steps': {
+    type: 'string',
+    valueName: 'N',
+    description: 'Stop after N optimizer steps (overrides --epochs)',
+  },
+  lr: { type: 'string', valueName: 'RATE', default: '3e-4', description: 'Peak learning rate' },
+  warmup: { type: 'string', valueName: 'N', default: '0', description: 'Warm-up steps' },
+  schedule: {
+    type: 'string',
+    valueName: 'KIND',
+    default: 'linear',
+    description: 'linear | cosine | constant decay',
+  },
+  'weight-decay': { type: 'string', valueName: 'W', default: '0', description: 'AdamW weight decay' },
+  'save-every': { type: 'string', valueName: 'N', default: '50', description: 'Checkpoint every N steps' },
+  'no-resume': { type: 'boolean', description: 'Ignore a checkpoint in the output folder' },
+  seed: {
+    type: 'string',
+    valueName: 'N',
+    default: '42',
+    description: 'Seed of data order, dropout and adapter init',
+  },
+  backend: {
+    type: 'string',
+    valueName: 'NAME',
+    description: 'tensorflow | gpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
+  },
+};
+
+type ExampleBuilder = (
+  tokenizer: CliTokenizer,
+  values: ParsedArgs['values'],
+  files: string[],
+) => Promise<TrainingExample[]>;
+
+/** Build, run and report a training job; `buildExamples` turns the data files into examples. */
+export async function runTraining(
+  args: ParsedArgs,
+  io: CommandIO,
+  label: string,
+  buildExamples: ExampleBuilder,
+) {
+  const { values } = args;
+  const files = (values.data as string[] | undefined) ?? [];
+  if (!values.model || !values.output || files.length === 0)
+    throw new UsageError('--model, --data and --output are required');
+  const modelDir = values.model as string;
+  const tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? modelDir);
+  const model: LlamaModel = await loadModel(modelDir, { backend: values.backend as BackendName | undefined });
+  const modulesToSave = list(values['modules-to-save']);
+  if (tokenizer.vocabSize > model.config.vocabSize) {
+    io.stderr(
+      `${label}: resizing the vocabulary ${model.config.vocabSize} → ${tokenizer.vocabSize} (new rows = mean of old rows)\n`,
+    );
+    await resizeTokenEmbeddings(model, tokenizer.vocabSize);
+    for (const module of ['embed_tokens', 'lm_head'])
+      if (!modulesToSave.includes(module)) modulesToSave.push(module);
+  }
+  const examples = await buildExamples(tokenizer, values, files);
+  const seed = numberOption(values, 'seed') ?? 42;
+  const adapter = values.full
+    ? undefined
+    : createLoraAdapter({
+        model,
+        seed,
+        config: createLoraConfig({
+          r: numberOption(values, 'lora-r'),
+          loraAlpha: numberOption(values, 'lora-alpha'),
+          loraDropout: numberOption(values, 'lora-dropout'),
+          targetModules: list(values['target-modules']),
+          modulesToSave,
+          useRslora: values.rslora === true,
+          baseModelNameOrPath: modelDir,
+        }),
+      });
+  const schedule = values.schedule as 'linear' | 'cosine' | 'constant';
+  if (!['linear', 'cosine', 'constant'].includes(schedule))
+    throw new UsageError(`--schedule must be linear, cosine or constant`);
+  io.stderr(
+    `${label}: ${examples.length} examples, ${adapter ? `LoRA on ${adapter.modules.size} modules` : 'full fine-tuning'}, backend ${model.backend?.name ?? '?'}\n`,
+  );
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  const result = await trainCausalLm({
+    model,
+    adapter,
+    examples,
+    outputDir: values.output as string,
+    batchSize: numberOption(values, 'batch-size'),
+    gradientAccumulationSteps: numberOption(values, 'grad-accum'),
+    epochs: numberOption(values, 'epochs'),
+    maxSteps: numberOption(values, 'max-steps'),
+    learningRate: numberOption(values, 'lr'),
+    warmupSteps: numberOption(values, 'warmup'),
+    schedule,
+    weightDecay: numberOption(values, 'weight-decay'),
+    saveEvery: numberOption(values, 'save-every'),
+    resume: values['no-resume'] !== true,
+    seed,
+    padId: tokenizer.padId ?? 0,
+    signal: controller.signal,
+    onProgress: (progress) => {
+      const extra = { loss: progress.loss, lr: progress.learningRate, epoch: progress.epoch };
+      const line = formatProgress({
+        label,
+        done: progress.step,
+        total: progress.totalSteps,
+        rate: [progress.tokensPerSecond, 'tok/s'],
+        etaSeconds: progress.etaSeconds,
+        extra,
+      });
+      io.stderr(`${progress.resumed ? `${label}: resumed from checkpoint\n` : ''}${line}\n`);
+    },
+  }).finally(() => process.off('SIGINT', onSignal));
+  if (result.aborted) {
+    io.stderr(`${label}: stopped at step ${result.steps}; run the same command again to resume\n`);
+    return 130;
+  }
+  await tokenizer.save(values.output as string);
+  io.stdout(
+    `${label}: done, ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${values.output}\n`,
+  );
+  model.dispose();
+  return 0;
+}
+
+/** `lawgpt pretrain`: continued pretraining on legal text (LoRA by default, as LaWGPT). */
+export const pretrainCommand: Command = {
+  name: 'pretrain',
+  summary: 'Continue pretraining on legal text (LoRA or full; resizes for an extended vocabulary)',
+  usage: 'lawgpt pretrain --model DIR --data FILE [--data FILE…] --output DIR [options]',
+  options: {
+    ...trainingOptions,
+    'block-size': {
+      type: 'string',
+      valueName: 'N',
+      default: '512',
+      description: 'Tokens per training block',
+    },
+  },
+  details:
+    'Data: .jsonl ({"content"} per line, as lawgpt data corpus writes), .json, .txt or .md files.\nInterrupt with Ctrl-C; the same command resumes from the last checkpoint.',
+  run: (args, io) =>
+    runTraining(args, io, 'pretrain', async (tokenizer, values, files) => {
+      const texts = (await Promise.all(files.map((file) => readPretrainingTexts(file)))).flat();
+      const examples = packTexts(texts, { tokenizer, blockSize: numberOption(values, 'block-size') });
+      if (examples.length === 0)
+        throw new UsageError('the data is shorter than one block; lower --block-size');
+      return examples;
+    }),
+};
+
+/** `lawgpt sft`: instruction tuning on Alpaca data with LoRA. */
+export const sftCommand: Command = {
+  name: 'sft',
+  summary: 'Instruction-tune on Alpaca JSON/JSONL (prompt masked, input field kept)',
+  usage: 'lawgpt sft --model DIR --data FILE --output DIR [options]',
+  options: {
+    ...trainingOptions,
+    template: {
+      type: 'string',
+      valueName: 'NAME',
+      default: 'alpaca',
+      description: `Prompt template: ${Object.keys(promptTemplates).join(' | ')}`,
+    },
+    'cutoff-len': {
+      type: 'string',
+      valueName: 'N',
+      default: '512',
+      description: 'Longest example in tokens',
+    },
+    'train-on-inputs': { type: 'boolean', description: 'Also learn the prompt tokens' },
+  },
+  details:
+    'Data: Alpaca JSON ([{instruction, input, output}]) or JSONL, e.g. from lawgpt data knowledge-instruct.',
+  run: (args, io) =>
+    runTraining(args, io, 'sft', async (tokenizer, values, files) => {
+      const template = promptTemplates[values.template as string];
+      if (!template)
+        throw new UsageError(
+          `unknown --template ${values.template}; use ${Object.keys(promptTemplates).join(', ')}`,
+        );
+      const records = (await Promise.all(files.map((file) => readInstructionData(file)))).flat();
+      const cutoffLength = numberOption(values, 'cutoff-len');
+      return records.map((record) =>
+        tokenizeInstruction(record, {
+          tokenizer,
+          template,
+          cutoffLength,
+          trainOnInputs: values['train-on-inputs'] === true,
+        }),
+      );
+    }),
+};

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from './run-demo.js';
+
+describe('lawgpt demo pipeline', () => {
+  it('runs every stage, writes each artefact in the format users load, and learns', async () => {
+    const outputDir = await mkdtemp(join(tmpdir(), 'lawgpt-demo-'));
+    const out: string[] = [];
+    const io = { stdout: (text: string) => out.push(text), stderr: () => undefined };
+    const result = await runDemo({ outputDir, pretrainSteps: 30, sftSteps: 30, io });
+    expect(result.articles).toBe(10);
+    expect(result.vocabulary.extended).toBeGreaterThan(result.vocabulary.base);
+    expect(result.pretrainLoss[1]).toBeLessThan(result.pretrainLoss[0]);
+    expect(result.sftLoss[1]).toBeLessThan(result.sftLoss[0]);
+    for (const file of [
+      'data/instructions.json',
+      'tokenizer/tokenizer.model',
+      'tokenizer/tokenizer.json',
+      'base-model/config.json',
+      'pretrained/model.safetensors',
+      'sft-adapter/adapter_config.json',
+      'sft-adapter/adapter_model.safetensors',
+      'merged-model/model.safetensors',
+      'merged-model/tokenizer.model',
+      'predictions.json',
+    ]) {
+      expect(existsSync(join(outputDir, file)), file).toBe(true);
+    }
+    const merged = JSON.parse(await readFile(join(outputDir, 'merged-model/config.json'), 'utf8'));
+    expect(merged.vocab_size).toBe(result.vocabulary.extended);
+    expect(out.join('')).toContain('7. ROUGE-L');
+  }, 600_000);
+});
