@@ -37,9 +37,13 @@ function mix(value: number): number {
 /** Create a MinHasher; same options → same signatures. */
 export function createMinHasher(options: MinHashOptions = {}): MinHasher {
   const { permutations = 128, shingleSize = 5, seed = 1 } = options;
-  const seeds = new Uint32Array(permutations);
-  for (let index = 0; index < permutations; index++)
-    seeds[index] = mix(seed * 0x9e3779b1 + index * 0x7f4a7c15);
+  // Hash function i: x ↦ (a_i·x + b_i) mod 2^32 with odd a_i, then an xor-shift folding the high bits down.
+  const multipliers = new Uint32Array(permutations);
+  const offsets = new Uint32Array(permutations);
+  for (let index = 0; index < permutations; index++) {
+    multipliers[index] = mix(seed * 0x9e3779b1 + index * 0x7f4a7c15) | 1;
+    offsets[index] = mix(seed * 0x85ebca6b + index * 0x27d4eb2f + 1);
+  }
   return {
     permutations,
     signature(text: string): Uint32Array {
@@ -47,12 +51,13 @@ export function createMinHasher(options: MinHashOptions = {}): MinHasher {
       const last = Math.max(1, text.length - shingleSize + 1);
       const seen = new Set<number>();
       for (let start = 0; start < last; start++) {
-        const shingle = fnv1a(text, start, Math.min(text.length, start + shingleSize));
+        const shingle = mix(fnv1a(text, start, Math.min(text.length, start + shingleSize)));
         if (seen.has(shingle)) continue;
         seen.add(shingle);
         for (let index = 0; index < permutations; index++) {
-          const value = mix(shingle ^ seeds[index]);
-          if (value < signature[index]) signature[index] = value;
+          const value = (Math.imul(multipliers[index], shingle) + offsets[index]) >>> 0;
+          const folded = (value ^ (value >>> 16)) >>> 0;
+          if (folded < signature[index]) signature[index] = folded;
         }
       }
       return signature;
