@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCommandHelp, type ParsedArgs, parseCommandArgs } from '../command.js';
 import { dataCommand } from './data.js';
@@ -31,31 +30,8 @@ const CHARGES = `# 示例罪名规定
 1．损坏公共路灯罪（第901条） 2．非法无人机表演罪（第901条之一）
 `;
 
-/**
- * parseCommandArgs, or — while command.ts passes `short: undefined` / `multiple: undefined`, which Node 20's
- * parseArgs rejects ("must be of type string") — the same parse with the undefined keys left out.
- */
 function parse(argv: string[]): ParsedArgs {
-  try {
-    return parseCommandArgs(dataCommand, argv);
-  } catch (error) {
-    if (!/must be of type/.test((error as Error).message)) throw error;
-    const options = Object.fromEntries(
-      Object.entries(dataCommand.options).map(([key, option]) => [
-        key,
-        Object.fromEntries(
-          Object.entries({
-            type: option.type,
-            short: option.short,
-            multiple: option.multiple,
-            default: option.default,
-          }).filter(([, value]) => value !== undefined),
-        ),
-      ]),
-    ) as unknown as NonNullable<ParseArgsConfig['options']>;
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { values: values as ParsedArgs['values'], positionals };
-  }
+  return parseCommandArgs(dataCommand, argv);
 }
 
 async function run(argv: string[]) {
