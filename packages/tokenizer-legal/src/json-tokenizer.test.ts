@@ -75,6 +75,27 @@ describe('tokenizer.json conversion', () => {
     expect([json.bosId, json.eosId, json.unkId]).toEqual([1, 2, 0]);
   });
 
+  it('converts a unigram model to a Unigram tokenizer.json that encodes the same', () => {
+    const unigram = new SentencePieceTokenizer(
+      buildTestModel({
+        modelType: 'unigram',
+        byteFallback: true,
+        pieces: [
+          ['\u2581', -1],
+          ['a', -2],
+          ['b', -3],
+          ['ab', -2.5],
+          ['\u2581ab', -4],
+        ],
+      }),
+    );
+    const json = convertToTokenizerJson(unigram);
+    expect(json.model.type).toBe('Unigram');
+    const loaded = JsonTokenizer.fromString(JSON.stringify(json));
+    expect(loaded.modelType).toBe('unigram');
+    for (const text of ['ab ab', 'ba法', 'abab']) expect(loaded.encode(text)).toEqual(unigram.encode(text));
+  });
+
   it('names the file and the problem for bad tokenizer.json files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tok-json-'));
     const text = JSON.stringify(convertToTokenizerJson(model));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithCommands } from '@lawgpt/test-helpers';
@@ -79,6 +79,25 @@ describeWithCommands(
     { command: 'spm_encode', package: 'sentencepiece' },
   ],
   () => {
+    it('stops spm_train when the signal aborts', async () => {
+      const dir = await makeCorpus();
+      const controller = new AbortController();
+      const promise = trainVocabulary({
+        inputs: [join(dir, 'laws'), join(dir, 'plain.txt')],
+        output: join(dir, 'aborted.model'),
+        vocabSize: 300,
+        modelType: 'bpe',
+        seed: 7,
+        signal: controller.signal,
+        onProgress: (event) => {
+          // Abort while spm_train runs: the child is killed and the model never appears.
+          if (event.phase === 'train') controller.abort(new Error('stopped by test'));
+        },
+      });
+      await expect(promise).rejects.toThrow(/stopped by test/);
+      await expect(readdir(dir)).resolves.not.toContain('aborted.model');
+    });
+
     for (const modelType of ['bpe', 'unigram'] as const) {
       it(`trains a ${modelType} model from Markdown, text and JSONL with deduplicated user-defined pieces`, async () => {
         const dir = await makeCorpus();

@@ -52,7 +52,7 @@ export interface TrainVocabularyOptions {
   inputSentenceSize?: number;
   /** Trainer threads (default 2). */
   threads?: number;
-  /** Random seed of sentence sampling is fixed by spm_train; kept for API symmetry. */
+  /** spm_train's `--random_seed` (sentence sampling, unigram seeds); default: spm_train's own. */
   seed?: number;
   /** The spm_train executable (default `spm_train` on PATH; Debian package `sentencepiece`). */
   spmTrain?: string;
@@ -104,6 +104,7 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
     inputSentenceSize = 0,
     threads = 2,
     spmTrain = 'spm_train',
+    seed,
     signal,
     onProgress,
   } = options;
@@ -150,6 +151,7 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
       `--input_sentence_size=${inputSentenceSize}`,
       '--max_sentence_length=16384',
     ];
+    if (seed !== undefined) args.push(`--random_seed=${seed >>> 0}`);
     if (unique.length > 0) {
       const symbolsPath = join(work, 'user_defined_symbols.txt');
       await writeFile(symbolsPath, `${unique.join('\n')}\n`);
