@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { createLlamaConfig, createRandomModel, selectBackend } from '../dist/index.js';
+import { createLlamaConfig, createRandomModel, generateBatch, selectBackend } from '../dist/index.js';
 import { BENCH_MODELS, linearParameters, totalParameters } from './models.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,6 +67,20 @@ async function matMulPeer(size) {
   return { plainMs: plain, transposedMs: transposed, ratio: transposed / plain };
 }
 
+// generation throughput (prefill + decode, greedy) of `generate`-style batch 1 vs generateBatch with 8 rows
+async function batchedThroughput(model) {
+  const result = {};
+  for (const batch of [1, 8]) {
+    const inputIds = Array.from({ length: batch }, (_, r) =>
+      Array.from({ length: 32 }, (_, i) => (r * 97 + i * 13) % model.config.vocabSize),
+    );
+    const started = performance.now();
+    await generateBatch({ model, inputIds, maxNewTokens: DECODE / 2, eosTokenId: [] });
+    result[batch] = (batch * (DECODE / 2)) / ((performance.now() - started) / 1000);
+  }
+  return result;
+}
+
 const fmt = (value, digits = 1) => value.toFixed(digits);
 const rows = [];
 const selected = await selectBackend();
@@ -80,6 +94,7 @@ for (const [label, init] of Object.entries(BENCH_MODELS)) {
   const result = await measure(model);
   rows.push({ label, backend: selected.name, params: totalParameters(config), ...result });
   if (label === '160M') {
+    rows.at(-1).batched = await batchedThroughput(model);
     const dir = mkdtempSync(join(tmpdir(), 'lawgpt-bench-'));
     await model.save(dir);
     const rss = JSON.parse(
@@ -123,6 +138,12 @@ console.log(
 console.log(
   `layout peer (1×768 · 768×768): plain [in,out] ${fmt(layout.plainMs, 3)} ms, transposeB [out,in] ${fmt(layout.transposedMs, 3)} ms → ${fmt(layout.ratio)}x`,
 );
+const batched = rows.find((row) => row.batched)?.batched;
+if (batched) {
+  console.log(
+    `batched generation 160M (32-token prompts, ${DECODE / 2} new tokens): batch 1 ${fmt(batched[1])} tok/s, generateBatch ×8 ${fmt(batched[8])} tok/s → ${fmt(batched[8] / batched[1])}x`,
+  );
+}
 const load = rows.find((row) => row.load)?.load;
 if (load) {
   console.log(

@@ -23,6 +23,11 @@ export {
 } from './errors.js';
 export { beamSearch } from './generation/beam-search.js';
 export { generate } from './generation/generate.js';
+export {
+  type GenerateBatchOptions,
+  type GenerateResult,
+  generateBatch,
+} from './generation/generate-batch.js';
 export type { GenerateChunk, GenerateOptions } from './generation/generate-options.js';
 export { composeProcessors, type LogitsProcessor } from './generation/logits-processor.js';
 export { lastLogits, samplingProcessor } from './generation/next-token.js';

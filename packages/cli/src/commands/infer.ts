@@ -3,7 +3,9 @@ import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import {
   type BackendName,
   type GenerateOptions,
+  type GenerateResult,
   generate,
+  generateBatch,
   type LlamaModel,
   loadModel,
 } from '@lawgpt/llama-core';
@@ -120,6 +122,14 @@ export const inferCommand: Command = {
       valueName: 'NAME',
       description: 'tensorflow | gpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
     },
+    'batch-size': {
+      short: 'z',
+      multiple: false,
+      type: 'string',
+      valueName: 'N',
+      default: '4',
+      description: 'Batch mode: prompts decoded together (left-padded); records are saved per batch',
+    },
     'no-bos': { short: 'N', multiple: false, type: 'boolean', description: 'Do not prepend BOS to prompts' },
   },
   details: `Examples:
@@ -155,7 +165,14 @@ skips records already in FILE.partial (or FILE).`,
     );
     try {
       if (!batch) return await streamPrompt(model, tokenizer, values.prompt as string, sampling, io);
-      return await runBatch(model, tokenizer, values.input as string, values.output as string, sampling, io);
+      const batchSize = Number(values['batch-size']);
+      if (!Number.isInteger(batchSize) || batchSize < 1) {
+        throw new UsageError(
+          `--batch-size must be a positive integer, got ${JSON.stringify(values['batch-size'])}`,
+        );
+      }
+      const paths = { input: values.input as string, output: values.output as string };
+      return await runBatch(model, tokenizer, paths, batchSize, sampling, io);
     } finally {
       model.dispose();
     }
@@ -195,8 +212,8 @@ interface BatchRecord {
 async function runBatch(
   model: LlamaModel,
   tokenizer: Tokenizer,
-  inputPath: string,
-  outputPath: string,
+  { input: inputPath, output: outputPath }: { input: string; output: string },
+  batchSize: number,
   sampling: Sampling,
   io: CommandIO,
 ): Promise<number> {
@@ -212,33 +229,54 @@ async function runBatch(
   );
   const started = performance.now();
   let tokens = 0;
-  for (const [index, record] of todo.entries()) {
-    let output = '';
-    let finishReason = '';
-    let count = 0;
-    for await (const chunk of generate({ model, tokenizer, prompt: record.prompt, ...sampling })) {
-      output += chunk.text;
-      count += chunk.tokenIds.length;
-      finishReason = chunk.finishReason ?? finishReason;
-    }
-    tokens += count;
-    const line = JSON.stringify({
-      id: record.id,
-      prompt: record.prompt,
-      output,
-      finish_reason: finishReason,
-      tokens: count,
-    });
-    await appendFile(partialPath, `${line}\n`);
+  let finished = 0;
+  for (let offset = 0; offset < todo.length; offset += batchSize) {
+    const group = todo.slice(offset, offset + batchSize);
+    const results = await generateGroup(model, tokenizer, group, sampling);
+    const lines = results.map((result, index) =>
+      JSON.stringify({
+        id: group[index].id,
+        prompt: group[index].prompt,
+        output: result.text,
+        finish_reason: result.finishReason,
+        tokens: result.tokenIds.length,
+      }),
+    );
+    await appendFile(partialPath, lines.map((line) => `${line}\n`).join(''));
+    finished += group.length;
+    tokens += results.reduce((sum, result) => sum + result.tokenIds.length, 0);
     const seconds = (performance.now() - started) / 1000;
-    const eta = (seconds / (index + 1)) * (todo.length - index - 1);
+    const eta = (seconds / finished) * (todo.length - finished);
     io.stderr(
-      `[${index + 1}/${todo.length}] ${(tokens / seconds).toFixed(1)} tokens/s, ETA ${eta.toFixed(0)} s\n`,
+      `[${finished}/${todo.length}] ${(tokens / seconds).toFixed(1)} tokens/s, ETA ${eta.toFixed(0)} s\n`,
     );
   }
   await rename(partialPath, outputPath);
   io.stderr(`wrote ${records.length} records to ${outputPath}\n`);
   return 0;
+}
+
+/** Several prompts decoded together (left-padded), or one at a time for beam search. */
+async function generateGroup(
+  model: LlamaModel,
+  tokenizer: Tokenizer,
+  group: BatchRecord[],
+  sampling: Sampling,
+): Promise<GenerateResult[]> {
+  if ((sampling.numBeams ?? 1) <= 1) {
+    return generateBatch({ model, tokenizer, prompts: group.map((record) => record.prompt), ...sampling });
+  }
+  const results: GenerateResult[] = [];
+  for (const record of group) {
+    for await (const chunk of generate({ model, tokenizer, prompt: record.prompt, ...sampling })) {
+      results.push({
+        text: chunk.text,
+        tokenIds: chunk.tokenIds,
+        finishReason: chunk.finishReason ?? 'length',
+      });
+    }
+  }
+  return results;
 }
 
 async function readInput(path: string): Promise<BatchRecord[]> {

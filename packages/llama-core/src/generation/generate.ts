@@ -3,6 +3,7 @@ import { createRng } from '../random.js';
 import { beamSearch } from './beam-search.js';
 import type { GenerateChunk, GenerateOptions } from './generate-options.js';
 import { lastLogits, samplingProcessor } from './next-token.js';
+import { isSampling, resolveEos, resolvePrompt } from './resolve-options.js';
 import { argmax, sampleToken } from './sampler.js';
 import { checkStop, type FinishReason } from './stopping.js';
 import { TextStreamer } from './text-streamer.js';
@@ -23,10 +24,7 @@ export async function* generate(options: GenerateOptions): AsyncGenerator<Genera
     return;
   }
   const processor = samplingProcessor(options);
-  const doSample =
-    options.temperature !== 0 &&
-    (options.doSample ??
-      (options.temperature !== undefined || options.topK !== undefined || options.topP !== undefined));
+  const doSample = isSampling(options);
   const rng = options.rng ?? createRng(options.seed ?? 0);
   const streamer = tokenizer ? new TextStreamer(tokenizer, promptIds, stopStrings) : undefined;
   const ids = [...promptIds];
@@ -50,30 +48,4 @@ export async function* generate(options: GenerateOptions): AsyncGenerator<Genera
   } finally {
     cache.dispose();
   }
-}
-
-function resolvePrompt({ inputIds, prompt, tokenizer, addBos = true, model }: GenerateOptions): number[] {
-  if (inputIds !== undefined && prompt !== undefined)
-    throw new InputError('inputIds/prompt', 'one of them, not both', 'both');
-  if (prompt !== undefined) {
-    if (!tokenizer) throw new InputError('tokenizer', 'a tokenizer when `prompt` is given', undefined);
-    const ids = tokenizer.encode(prompt, { addBos });
-    if (ids.length === 0)
-      throw new InputError('prompt', 'text that encodes to at least one token (or addBos)', prompt);
-    return ids;
-  }
-  if (!Array.isArray(inputIds) || inputIds.length === 0)
-    throw new InputError('inputIds', 'a non-empty number[]', inputIds);
-  const vocab = model.config.vocabSize;
-  for (const id of inputIds) {
-    if (!Number.isInteger(id) || id < 0 || id >= vocab)
-      throw new InputError('inputIds', `token ids in [0, ${vocab})`, id);
-  }
-  return [...inputIds];
-}
-
-function resolveEos({ eosTokenId, tokenizer, model }: GenerateOptions): number[] {
-  if (eosTokenId !== undefined) return Array.isArray(eosTokenId) ? eosTokenId : [eosTokenId];
-  if (tokenizer?.eosId !== undefined) return [tokenizer.eosId];
-  return model.config.eosTokenIds;
 }

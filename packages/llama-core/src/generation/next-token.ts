@@ -13,8 +13,9 @@ export async function lastLogits(
   model: LlamaModel,
   inputIds: number[][],
   cache: KVCache,
+  attentionMask?: number[][],
 ): Promise<Float32Array[]> {
-  const logits = model.forward(inputIds, { cache });
+  const logits = model.forward(inputIds, { cache, attentionMask });
   const [batch, seq, vocab] = logits.shape;
   const last = tf.slice(logits, [0, seq - 1, 0], [batch, 1, vocab]);
   logits.dispose();
