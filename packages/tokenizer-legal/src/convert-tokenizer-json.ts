@@ -121,7 +121,7 @@ export function convertToTokenizerJson(
             single_word: false,
             lstrip: false,
             rstrip: false,
-            normalized: type === PieceType.USER_DEFINED,
+            normalized: false,
             special: type !== PieceType.USER_DEFINED,
           },
         ]

@@ -156,3 +156,30 @@ describeWithCommands(
     );
   },
 );
+
+describeWithCommands('decode vs spm_decode', [{ command: 'spm_decode', package: 'sentencepiece' }], () => {
+  describeWithShared('llama2 id sequences', ['fixtures/tokenizers/llama2/tokenizer.model'], () => {
+    it('decodes leading bytes, control tokens, <unk> and lone ▁ like spm_decode', async () => {
+      const model = sharedPath('fixtures/tokenizers/llama2/tokenizer.model');
+      const sequences = [
+        [68, 22172, 3186],
+        [1, 22172, 3186],
+        [0, 22172, 3186],
+        [1, 0, 22172],
+        [68, 2],
+        [29871, 22172],
+        [29871, 29871, 22172],
+        [2, 29871, 22172],
+        [233, 22172],
+        [232, 131, 22172],
+        [231, 187, 176, 29871],
+      ];
+      const reference = execFileSync('spm_decode', [`--model=${model}`, '--input_format=id'], {
+        input: `${sequences.map((ids) => ids.join(' ')).join('\n')}\n`,
+        encoding: 'utf8',
+      }).split('\n');
+      const tokenizer = await loadTokenizer(model);
+      expect(sequences.map((ids) => tokenizer.decode(ids))).toEqual(reference.slice(0, sequences.length));
+    });
+  });
+});

@@ -237,6 +237,7 @@ export class SentencePieceTokenizer implements Tokenizer {
       const type = types[id];
       if (type === PieceType.BYTE) {
         bytes.push(Number.parseInt(pieces[id].slice(3, 5), 16));
+        atStart = false;
         continue;
       }
       flush();
