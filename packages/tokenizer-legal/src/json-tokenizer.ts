@@ -19,6 +19,11 @@ export class JsonTokenizer extends SentencePieceTokenizer {
   readonly backend: BindingTokenizer;
   /** The file's JSON text, written back unchanged by `save`. */
   readonly jsonText: string;
+  /**
+   * True when the file carries SentencePiece piece scores (`model.piece_scores`, or a Unigram model): then
+   * it is exactly a SentencePiece model and `save` also writes an equivalent `tokenizer.model`.
+   */
+  readonly hasPieceScores: boolean;
 
   constructor(options: {
     proto: ModelProto;
@@ -30,6 +35,7 @@ export class JsonTokenizer extends SentencePieceTokenizer {
     super(options.proto, options.path, options.merges);
     this.backend = options.backend;
     this.jsonText = options.jsonText;
+    this.hasPieceScores = options.merges === undefined;
   }
 
   /** Parse, validate (through the `tokenizers` binding) and load a `tokenizer.json`. */

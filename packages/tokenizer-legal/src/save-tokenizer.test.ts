@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { convertToTokenizerJson } from './convert-tokenizer-json.js';
 import { buildTestModel } from './internal/test-model.js';
+import { JsonTokenizer } from './json-tokenizer.js';
 import { loadTokenizer } from './load-tokenizer.js';
 import { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
 
@@ -50,12 +52,23 @@ describe('save', () => {
       expect(fromJson.encode(text)).toEqual(model.encode(text));
       expect(fromModel.encode(text)).toEqual(model.encode(text));
     }
-    // A tokenizer.json-loaded tokenizer saves its JSON unchanged (and no tokenizer.model).
+    // A tokenizer.json-loaded tokenizer saves its JSON unchanged, and (having piece scores) an equivalent .model.
     const again = join(dir, 'again');
     const second = await fromJson.save(again);
-    expect(second.map((path) => path.slice(again.length + 1))).not.toContain('tokenizer.model');
+    expect(second.map((path) => path.slice(again.length + 1))).toContain('tokenizer.model');
     expect(await readFile(join(again, 'tokenizer.json'), 'utf8')).toBe(
       await readFile(join(dir, 'tokenizer.json'), 'utf8'),
+    );
+    const rebuilt = await loadTokenizer(join(again, 'tokenizer.model'));
+    expect(rebuilt.entries()).toEqual(model.entries());
+    for (const text of ['a a', '法 a', '  a']) expect(rebuilt.encode(text)).toEqual(model.encode(text));
+    // Without piece scores (HF merge ranks) no tokenizer.model is written: it would encode differently.
+    const hfOnly = JsonTokenizer.fromString(
+      JSON.stringify(convertToTokenizerJson(model, { pieceScores: false })),
+    );
+    const third = join(dir, 'third');
+    expect((await hfOnly.save(third)).map((path) => path.slice(third.length + 1))).not.toContain(
+      'tokenizer.model',
     );
   });
 

@@ -19,7 +19,7 @@ function tokenEntry(content: string): Record<string, unknown> {
 
 /**
  * Write a tokenizer in the layout transformers' `LlamaTokenizer` / `LlamaTokenizerFast` load:
- * `tokenizer.model` (SentencePiece tokenizers only), `tokenizer.json`, `tokenizer_config.json`,
+ * `tokenizer.model` (SentencePiece tokenizers, and `tokenizer.json` files with piece scores), `tokenizer.json`, `tokenizer_config.json`,
  * `special_tokens_map.json`. All files appear together or not at all. Returns the paths written.
  */
 export async function saveTokenizerFiles(
@@ -64,8 +64,10 @@ export async function saveTokenizerFiles(
       ? (tokenizer as unknown as { jsonText: string }).jsonText
       : JSON.stringify(convertToTokenizerJson(tokenizer), null, 2);
   const files: Array<{ path: string; data: string | Uint8Array }> = [];
-  if (tokenizer.format === 'sentencepiece')
-    files.push({ path: join(dir, 'tokenizer.model'), data: tokenizer.toBytes() });
+  const exact =
+    tokenizer.format === 'sentencepiece' ||
+    (tokenizer as { hasPieceScores?: boolean }).hasPieceScores === true;
+  if (exact) files.push({ path: join(dir, 'tokenizer.model'), data: tokenizer.toBytes() });
   files.push(
     { path: join(dir, 'tokenizer.json'), data: jsonText },
     { path: join(dir, 'tokenizer_config.json'), data: `${JSON.stringify(config, null, 2)}\n` },
