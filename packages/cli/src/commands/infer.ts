@@ -20,46 +20,39 @@ export const inferCommand: Command = {
   summary: 'Generate text with a local LLaMA model (streamed prompt, or a resumable JSONL batch)',
   usage:
     'lawgpt infer --model DIR [--tokenizer PATH] (--prompt TEXT | --input FILE.jsonl --output FILE.jsonl) [options]',
-  // every option names `short` and `multiple`: parseCommandArgs passes both keys to node's parseArgs
   options: {
     model: {
       short: 'm',
-      multiple: false,
       type: 'string',
       valueName: 'DIR',
       description: 'Hugging Face model folder (config.json + safetensors)',
     },
     tokenizer: {
       short: 't',
-      multiple: false,
       type: 'string',
       valueName: 'PATH',
       description: 'tokenizer.model / tokenizer.json or a folder (default: the model folder)',
     },
     prompt: {
       short: 'p',
-      multiple: false,
       type: 'string',
       valueName: 'TEXT',
       description: 'Prompt to continue; the text is streamed to stdout',
     },
     input: {
       short: 'i',
-      multiple: false,
       type: 'string',
       valueName: 'FILE',
       description: 'JSONL of {"id"?, "prompt"} records (batch mode)',
     },
     output: {
       short: 'o',
-      multiple: false,
       type: 'string',
       valueName: 'FILE',
       description: 'JSONL of {id, prompt, output, finish_reason, tokens}; written atomically, resumed',
     },
     'max-new-tokens': {
       short: 'n',
-      multiple: false,
       type: 'string',
       valueName: 'N',
       default: '256',
@@ -67,35 +60,30 @@ export const inferCommand: Command = {
     },
     temperature: {
       short: 'T',
-      multiple: false,
       type: 'string',
       valueName: 'T',
       description: 'Sampling temperature (0 or absent = greedy)',
     },
     'top-k': {
       short: 'k',
-      multiple: false,
       type: 'string',
       valueName: 'K',
       description: 'Sample from the K most likely tokens',
     },
     'top-p': {
       short: 'P',
-      multiple: false,
       type: 'string',
       valueName: 'P',
       description: 'Nucleus sampling mass',
     },
     'repetition-penalty': {
       short: 'r',
-      multiple: false,
       type: 'string',
       valueName: 'R',
       description: 'HF repetition penalty (1 = off)',
     },
     'num-beams': {
       short: 'b',
-      multiple: false,
       type: 'string',
       valueName: 'N',
       description: 'Beam search with N beams',
@@ -109,7 +97,6 @@ export const inferCommand: Command = {
     },
     seed: {
       short: 'S',
-      multiple: false,
       type: 'string',
       valueName: 'N',
       default: '0',
@@ -117,14 +104,12 @@ export const inferCommand: Command = {
     },
     backend: {
       short: 'B',
-      multiple: false,
       type: 'string',
       valueName: 'NAME',
       description: 'tensorflow | gpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
     },
     'batch-size': {
       short: 'z',
-      multiple: false,
       type: 'string',
       valueName: 'N',
       default: '4',
