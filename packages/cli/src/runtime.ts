@@ -1,4 +1,4 @@
-import { type BackendName, type LlamaModel, loadModel } from '@lawgpt/llama-core';
+import { type BackendName, type LlamaModel, type LoadModelOptions, loadModel } from '@lawgpt/llama-core';
 import { applyLoraAdapter, type LoraAdapter, loadLoraAdapter } from '@lawgpt/lora';
 import { loadTokenizer } from '@lawgpt/tokenizer-legal';
 
@@ -14,6 +14,8 @@ export interface LoadRuntimeOptions {
   /** PEFT LoRA folder applied on top (unmerged). */
   adapterDir?: string;
   backend?: BackendName;
+  /** Loading progress (bytes read, rate, ETA). */
+  onLoadProgress?: LoadModelOptions['onProgress'];
 }
 
 /** A loaded model with its tokenizer and optional adapter. */
@@ -32,9 +34,10 @@ export async function loadRuntime({
   tokenizerPath,
   adapterDir,
   backend,
+  onLoadProgress,
 }: LoadRuntimeOptions): Promise<Runtime> {
   const tokenizer = await loadTokenizer(tokenizerPath ?? modelDir);
-  const model = await loadModel(modelDir, { backend });
+  const model = await loadModel(modelDir, { backend, onProgress: onLoadProgress });
   let adapter: LoraAdapter | undefined;
   if (adapterDir) {
     adapter = await loadLoraAdapter(adapterDir, { model });

@@ -7,10 +7,9 @@ import {
   generate,
   generateBatch,
   type LlamaModel,
-  loadModel,
 } from '@lawgpt/llama-core';
-import { loadTokenizer } from '@lawgpt/tokenizer-legal';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { type CliTokenizer, loadRuntime } from '../runtime.js';
 
 type Sampling = Omit<GenerateOptions, 'model' | 'tokenizer' | 'prompt' | 'inputIds'>;
 
@@ -19,7 +18,7 @@ export const inferCommand: Command = {
   name: 'infer',
   summary: 'Generate text with a local LLaMA model (streamed prompt, or a resumable JSONL batch)',
   usage:
-    'lawgpt infer --model DIR [--tokenizer PATH] (--prompt TEXT | --input FILE.jsonl --output FILE.jsonl) [options]',
+    'lawgpt infer --model DIR [--adapter DIR] [--tokenizer PATH] (--prompt TEXT | --input FILE.jsonl --output FILE.jsonl) [options]',
   options: {
     model: {
       short: 'm',
@@ -102,6 +101,12 @@ export const inferCommand: Command = {
       default: '0',
       description: 'Sampling seed',
     },
+    adapter: {
+      short: 'a',
+      type: 'string',
+      valueName: 'DIR',
+      description: 'PEFT LoRA adapter applied on top of the model (unmerged)',
+    },
     backend: {
       short: 'B',
       type: 'string',
@@ -132,11 +137,13 @@ skips records already in FILE.partial (or FILE).`,
       throw new UsageError('--input and --output go together');
     }
     const sampling = samplingOptions(args);
-    const tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? modelDir);
     let shown = -1;
-    const model = await loadModel(modelDir, {
+    const { model, tokenizer } = await loadRuntime({
+      modelDir,
+      tokenizerPath: values.tokenizer as string | undefined,
+      adapterDir: values.adapter as string | undefined,
       backend: values.backend as BackendName | undefined,
-      onProgress: ({ bytes, totalBytes, bytesPerSecond, etaSeconds }) => {
+      onLoadProgress: ({ bytes, totalBytes, bytesPerSecond, etaSeconds }) => {
         const percent = Math.floor((100 * bytes) / totalBytes / 10) * 10;
         if (percent === shown) return;
         shown = percent;
@@ -164,7 +171,7 @@ skips records already in FILE.partial (or FILE).`,
   },
 };
 
-type Tokenizer = Awaited<ReturnType<typeof loadTokenizer>>;
+type Tokenizer = CliTokenizer;
 
 async function streamPrompt(
   model: LlamaModel,
