@@ -2,7 +2,7 @@ import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaConfig } from '../config.js';
-import { readGolden } from '../internal/golden.js';
+import { readGolden } from '@lawgpt/test-helpers/golden';
 import { loadModel } from '../load.js';
 import type { LlamaModel } from '../model.js';
 import { createRandomModel } from '../random-model.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { describe, expect, it } from 'vitest';
 import { SafetensorsError } from '../errors.js';
-import { readGolden } from '../internal/golden.js';
+import { readGolden } from '@lawgpt/test-helpers/golden';
 import { SafetensorsCheckpoint } from './checkpoint.js';
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from './dtype.js';
 import { readSafetensors } from './reader.js';
