@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
+import type { MatMulEngine } from './matmul-engine.js';
 import { planMatMul } from './matmul-plan.js';
 import { referenceMatMul } from './reference-matmul.js';
-import type { WasmMatMulEngine } from './wasm-matmul-engine.js';
 
 /** Cases run through the real kernel path on a live backend: in place (small, vector) and threaded (large). */
 const CASES: Array<[number[], number[], boolean, boolean]> = [
@@ -15,7 +15,7 @@ const CASES: Array<[number[], number[], boolean, boolean]> = [
  * Multiplies CASES through `engine.batchMatMul` on `backend`'s heap (tensors made with `makeOutput`, disposed
  * afterwards) and compares with the float64 reference. Returns undefined when all agree, else what differed.
  */
-export function verifyOnBackend(engine: WasmMatMulEngine, backend: WasmBackendLike): string | undefined {
+export function verifyOnBackend(engine: MatMulEngine, backend: WasmBackendLike): string | undefined {
   const made: tf.TensorInfo[] = [];
   try {
     for (const [aShape, bShape, transposeA, transposeB] of CASES) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeAddon } from './internal/native-addon.js';
 import { planMatMul } from './matmul-plan.js';
 import { referenceMatMul } from './reference-matmul.js';
 import { activeKernels, kernelStats, useKernels } from './use-kernels.js';
@@ -77,13 +78,15 @@ function expectClose(
   expect(worst, label).toBeLessThanOrEqual(tolerance);
 }
 
-function runMatrix(engineLabel: string, threads: number) {
-  describe(`BatchMatMul on wasm, engine ${engineLabel}`, () => {
+function runMatrix(engine: 'wasm' | 'native', threads: number) {
+  const available = engine === 'wasm' || loadNativeAddon().addon !== undefined;
+  if (!available) console.log(`[skip] native engine matrix: ${loadNativeAddon().problem}`);
+  describe.skipIf(!available)(`BatchMatMul on the tfjs wasm backend, engine ${engine} ×${threads}`, () => {
     beforeAll(async () => {
       await tf.setBackend('wasm');
       await tf.ready();
-      const state = useKernels({ engine: 'wasm', threads });
-      expect(state).toMatchObject({ engine: 'wasm', threads, kernels: ['BatchMatMul'], fallbacks: [] });
+      const state = useKernels({ engine, threads });
+      expect(state).toMatchObject({ engine, threads, kernels: ['BatchMatMul'], fallbacks: [] });
     });
 
     for (const [label, aBase, bBase] of SHAPES) {
@@ -122,18 +125,20 @@ function runMatrix(engineLabel: string, threads: number) {
       expect(tf.matMul(tf.zeros([2, 0, 5]), tf.zeros([2, 5, 3])).shape).toEqual([2, 0, 3]);
     });
 
-    it('used the threaded path where there are threads, the in-place path always', () => {
+    it('dispatched through the expected paths and stayed on the engine', () => {
       const stats = kernelStats()!;
-      expect(stats.inPlace).toBeGreaterThan(0);
-      if (threads > 1) expect(stats.threaded).toBeGreaterThan(0);
+      if (engine === 'native') expect(stats).toMatchObject({ inPlace: 0, threaded: expect.any(Number) });
+      else expect(stats.inPlace).toBeGreaterThan(0);
+      if (threads > 1 || engine === 'native') expect(stats.threaded).toBeGreaterThan(0);
       else expect(stats.threaded).toBe(0);
-      expect(activeKernels().engine).toBe('wasm');
+      expect(activeKernels().engine).toBe(engine);
     });
   });
 }
 
-runMatrix('wasm (2 threads)', 2);
-runMatrix('wasm (1 thread, zero-copy only)', 1);
+runMatrix('wasm', 2);
+runMatrix('wasm', 1);
+runMatrix('native', 2);
 
 afterAll(() => {
   useKernels({ engine: 'stock' });

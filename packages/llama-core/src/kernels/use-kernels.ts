@@ -3,8 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { verifyOnBackend } from './backend-check.js';
 import { batchMatMulGradConfig } from './batch-mat-mul-gradient.js';
+import { loadNativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { KernelError } from './kernel-error.js';
+import type { MatMulEngine } from './matmul-engine.js';
+import { NativeMatMulEngine } from './native-matmul-engine.js';
 import { selfCheck } from './self-check.js';
 import { WasmMatMulEngine } from './wasm-matmul-engine.js';
 
@@ -23,6 +26,8 @@ export interface KernelState {
   engine: KernelEngine;
   /** Threads the engine uses (the caller's included). */
   threads: number;
+  /** Native engine only: the micro-kernel family picked for this CPU (`avx512`, `avx2`, `generic`). */
+  isa?: string;
   /** tfjs kernels replaced on the `wasm` backend. */
   kernels: string[];
   /** Each fallback taken (engine unavailable, self-check failed, fewer threads), in order; empty when none. */
@@ -40,7 +45,7 @@ export interface UseKernelsOptions {
 }
 
 let stockConfig: tf.KernelConfig | undefined;
-let current: { engine?: WasmMatMulEngine; state: KernelState } | undefined;
+let current: { engine?: MatMulEngine; state: KernelState } | undefined;
 
 function stockState(): KernelState {
   return { requested: 'stock', source: 'default', engine: 'stock', threads: 1, kernels: [], fallbacks: [] };
@@ -98,7 +103,23 @@ function startWasmEngine(threads: number, state: KernelState): WasmMatMulEngine 
   return engine;
 }
 
-function install(engine: WasmMatMulEngine, state: KernelState): void {
+/** Loads and checks the native addon; undefined (with fallbacks noted) when absent or wrong. */
+function startNativeEngine(threads: number, state: KernelState): NativeMatMulEngine | undefined {
+  const { addon, problem } = loadNativeAddon();
+  if (!addon) {
+    fallBack(state, `native matMul addon unavailable: ${problem}; using the wasm engine`);
+    return undefined;
+  }
+  const engine = new NativeMatMulEngine(addon, threads);
+  const failure = selfCheck((a, b, plan) => engine.multiplyDirect(a, b, plan));
+  if (failure) {
+    fallBack(state, `native matMul failed its self-check (${failure}); using the wasm engine`);
+    return undefined;
+  }
+  return engine;
+}
+
+function install(engine: MatMulEngine, state: KernelState): void {
   const stock = stockConfig!;
   const verified = new WeakMap<object, boolean>();
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -125,8 +146,8 @@ function install(engine: WasmMatMulEngine, state: KernelState): void {
 
 /**
  * Chooses who computes matMul (tfjs `BatchMatMul`) on the `wasm` backend and installs it: `wasm` = the project's
- * WebAssembly SIMD kernel on all cores (default), `native` = the N-API addon (not built yet: falls back to
- * `wasm`), `stock` = tfjs's own kernel. The engine is checked against a float64 reference first (and once more
+ * WebAssembly SIMD kernel on all cores (default), `native` = the N-API addon built from native/matmul.cc at
+ * install (falls back to `wasm` where it is not built), `stock` = tfjs's own kernel. The engine is checked against a float64 reference first (and once more
  * on the live tfjs heap at first use); a failing engine falls back loudly (console.warn, `fallbacks`), never
  * silently. Also installs a BatchMatMul gradient that handles broadcast batch dimensions. Call again to switch.
  */
@@ -141,14 +162,16 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
   tf.registerGradient(batchMatMulGradConfig);
 
   const state: KernelState = { requested, source, engine: 'stock', threads: 1, kernels: [], fallbacks: [] };
-  let engine: WasmMatMulEngine | undefined;
+  let engine: MatMulEngine | undefined;
   if (requested === 'native') {
-    fallBack(state, 'native matMul addon is not built in this install; using the wasm engine');
+    const native = startNativeEngine(threads, state);
+    if (native) state.isa = native.isa;
+    engine = native;
   }
-  if (requested !== 'stock') engine = startWasmEngine(threads, state);
+  if (requested !== 'stock' && !engine) engine = startWasmEngine(threads, state);
   if (engine) {
     install(engine, state);
-    Object.assign(state, { engine: 'wasm', threads: engine.threads, kernels: [tf.BatchMatMul] });
+    Object.assign(state, { engine: engine.name, threads: engine.threads, kernels: [tf.BatchMatMul] });
   }
   current = { engine, state };
   return activeKernels();

@@ -3,6 +3,7 @@ import { backendMemory, heapAddress, type WasmBackendLike } from './internal/was
 import { ForeignMemoryMatMul, SharedMemoryMatMul } from './internal/wasm-matmul.js';
 import { webAssembly } from './internal/webassembly.js';
 import { KernelError } from './kernel-error.js';
+import type { MatMulEngine } from './matmul-engine.js';
 import { type MatMulPlan, planMatMul } from './matmul-plan.js';
 
 /** Products below this many flops run on the calling thread (thread hand-off and copies cost more). */
@@ -23,7 +24,8 @@ export interface MatMulDispatchStats {
  * tfjs's heap (one thread, zero copies: matrix-vector products, small products) or on `threads` threads over a
  * separate shared memory (operands copied in, product copied out).
  */
-export class WasmMatMulEngine {
+export class WasmMatMulEngine implements MatMulEngine {
+  readonly name = 'wasm';
   readonly threads: number;
   readonly stats: MatMulDispatchStats = { inPlace: 0, threaded: 0 };
   private shared: SharedMemoryMatMul | undefined;

@@ -44,11 +44,11 @@ export function createTransformerBlock(sizes: BlockSizes = NOTES_BLOCK, seed = 7
     norm1: tf.variable(tf.ones([hidden])),
     norm2: tf.variable(tf.ones([hidden])),
   };
-  const input = tf.randomNormal([batch * seq, hidden], 0, 1, 'float32', nextSeed++);
+  const input: tf.Tensor2D = tf.randomNormal([batch * seq, hidden], 0, 1, 'float32', nextSeed++);
   // RoPE tables [seq, headDim] (rotate-half layout) and the causal mask [seq, seq].
   const { cos, sin, mask } = tf.tidy(() => {
     const half = headDim / 2;
-    const inverse = tf.div(1, tf.pow(10000, tf.div(tf.range(0, half), half)));
+    const inverse: tf.Tensor1D = tf.div(1, tf.pow(10000, tf.div(tf.range(0, half), half)));
     const angles = tf.outerProduct(tf.range(0, seq), inverse);
     const both = tf.concat([angles, angles], 1);
     const causal = tf.sub(1, tf.linalg.bandPart(tf.ones([seq, seq]), -1, 0));

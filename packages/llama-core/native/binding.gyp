@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "lawgpt_matmul",
+      "sources": ["matmul.cc"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno"],
+      "cflags!": ["-O2"],
+      "cflags_cc+": [],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17"] }
+    }
+  ]
+}

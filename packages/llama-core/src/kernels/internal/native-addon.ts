@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The N-API addon built from native/matmul.cc by native/install.cjs (node-gyp). */
+export interface NativeAddon {
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    aOffsets: Int32Array,
+    bOffsets: Int32Array,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    threads: number,
+  ): void;
+  /** Micro-kernel chosen at load: `avx512`, `avx2` or `generic`. */
+  isa(): string;
+}
+
+const RELATIVE = join('native', 'build', 'Release', 'lawgpt_matmul.node');
+
+/** Finds the built addon from this module's location upwards (src/kernels/internal, dist/ or the package root). */
+function locate(): string | undefined {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level < 5; level++) {
+    const candidate = join(directory, RELATIVE);
+    if (existsSync(candidate)) return candidate;
+    directory = dirname(directory);
+  }
+  return undefined;
+}
+
+let loaded: { addon?: NativeAddon; problem?: string } | undefined;
+
+/** Loads the addon once; `problem` says why it is unavailable. */
+export function loadNativeAddon(): { addon?: NativeAddon; problem?: string } {
+  if (loaded) return loaded;
+  const path = locate();
+  if (!path) {
+    loaded = { problem: `${RELATIVE} not built (no C++ compiler at install, or install scripts skipped)` };
+    return loaded;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
+    loaded = { addon };
+  } catch (error) {
+    loaded = { problem: `${path} failed to load: ${(error as Error).message}` };
+  }
+  return loaded;
+}
