@@ -9,6 +9,7 @@ import {
   type LlamaModel,
 } from '@lawgpt/llama-core';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { requireString } from '../option-values.js';
 import { type CliTokenizer, loadRuntime } from '../runtime.js';
 
 type Sampling = Omit<GenerateOptions, 'model' | 'tokenizer' | 'prompt' | 'inputIds'>;
@@ -336,9 +337,4 @@ function samplingOptions({ values }: ParsedArgs): Sampling {
     stopStrings: (values.stop as string[] | undefined) ?? [],
     addBos: values['no-bos'] !== true,
   };
-}
-
-function requireString(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || value === '') throw new UsageError(`${flag} is required`);
-  return value;
 }

@@ -13,22 +13,12 @@ import {
 import { loadTokenizer } from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
+import { commaList, numberValue } from '../option-values.js';
 import { formatProgress } from '../progress.js';
 import type { CliTokenizer } from '../runtime.js';
 
-const list = (value: unknown) =>
-  String(value ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-
-function numberOption(values: ParsedArgs['values'], name: string): number | undefined {
-  const value = values[name];
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new UsageError(`--${name} must be a number, got "${value}"`);
-  return parsed;
-}
+/** A number option by name (`undefined` when absent). */
+const numberOption = (values: ParsedArgs['values'], name: string) => numberValue(values[name], `--${name}`);
 
 /** Options shared by `lawgpt pretrain` and `lawgpt sft`. */
 export const trainingOptions: Record<string, CommandOption> = {
@@ -135,7 +125,7 @@ export async function runTraining(
   const modelDir = values.model as string;
   const tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? modelDir);
   const model: LlamaModel = await loadModel(modelDir, { backend: values.backend as BackendName | undefined });
-  const modulesToSave = list(values['modules-to-save']);
+  const modulesToSave = commaList(values['modules-to-save']);
   if (tokenizer.vocabSize > model.config.vocabSize) {
     io.stderr(
       `${label}: resizing the vocabulary ${model.config.vocabSize} → ${tokenizer.vocabSize} (new rows = mean of old rows)\n`,
@@ -155,7 +145,7 @@ export async function runTraining(
           r: numberOption(values, 'lora-r'),
           loraAlpha: numberOption(values, 'lora-alpha'),
           loraDropout: numberOption(values, 'lora-dropout'),
-          targetModules: list(values['target-modules']),
+          targetModules: commaList(values['target-modules']),
           modulesToSave,
           useRslora: values.rslora === true,
           baseModelNameOrPath: modelDir,

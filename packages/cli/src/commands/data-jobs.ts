@@ -1,0 +1,267 @@
+// The jobs behind `lawgpt data <subcommand>`: argument checks and wiring around @lawgpt/data-gen.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  buildCorpus,
+  buildDatasetCard,
+  buildKnowledgeInstructions,
+  type Charge,
+  type CorpusSource,
+  cleanInstructions,
+  createChatClient,
+  formatArticleLabel,
+  formatDatasetCard,
+  type InstructionRecord,
+  type KnowledgeBase,
+  type KnowledgeTemplate,
+  linkCharges,
+  loadChargeTables,
+  loadKnowledgeBase,
+  parseChargeList,
+  parseJsonl,
+  parseSeedTasks,
+  readCailCases,
+  runSelfInstruct,
+  writeFileAtomic,
+  writeInstructionDataset,
+} from '@lawgpt/data-gen';
+import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { numberValue, repeatedValues, requireString } from '../option-values.js';
+import { formatDuration } from '../progress.js';
+
+type Values = ParsedArgs['values'];
+
+/** A non-negative integer option (every one here has a default). */
+const integer = (value: Values[string], flag: string) =>
+  numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
+
+/** `133`, `133之一`, `133-1`, `第一百三十三条之一` → number and suffix. */
+function parseArticle(text: string): { number: number; suffix: number } {
+  const match = /^(?:第)?(\d+)(?:条)?(?:(?:之|-)(\d+|[一二三四五六七八九十]+))?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--article expects 133, 133之一 or 133-1, got '${text}'`);
+  const suffixes = '一二三四五六七八九十';
+  const suffix =
+    match[2] === undefined ? 0 : /^\d+$/.test(match[2]) ? Number(match[2]) : suffixes.indexOf(match[2]) + 1;
+  return { number: Number(match[1]), suffix };
+}
+
+async function loadBase(values: Values, io: CommandIO): Promise<KnowledgeBase> {
+  const root = requireString(values.laws, '--laws');
+  const started = Date.now();
+  const knowledgeBase = await loadKnowledgeBase({
+    root,
+    onProgress: ({ files, totalFiles }) => {
+      if (files % 100 === 0 || files === totalFiles) io.stderr(`\rstatutes: ${files}/${totalFiles} files`);
+    },
+  });
+  io.stderr(
+    `\rstatutes: ${knowledgeBase.laws().length} laws, ${knowledgeBase.articleCount} articles (${Date.now() - started} ms)\n`,
+  );
+  return knowledgeBase;
+}
+
+async function loadCharges(
+  values: Values,
+  knowledgeBase: KnowledgeBase,
+  cases: { accusations: string[]; articles: number[] }[],
+): Promise<Charge[]> {
+  const table = await loadChargeTables({ root: requireString(values.laws, '--laws') });
+  const names =
+    typeof values.accu === 'string'
+      ? parseChargeList(await readFile(values.accu, 'utf8'))
+      : table.map((charge) => charge.name);
+  return linkCharges({ names, table, cases, knowledgeBase });
+}
+
+export async function runKb(values: Values, io: CommandIO): Promise<number> {
+  const knowledgeBase = await loadBase(values, io);
+  const [law] = repeatedValues(values.law);
+  const print = (value: unknown, text: string) =>
+    io.stdout(values.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+  if (law && typeof values.article === 'string') {
+    const article = knowledgeBase.getArticle({ law, ...parseArticle(values.article) });
+    print(
+      article,
+      `《${article.law}》${formatArticleLabel(article.number, article.suffix)}（${article.headings.join(' · ')}）\n${article.text}`,
+    );
+    return 0;
+  }
+  if (law) {
+    const { articles, ...entry } = knowledgeBase.law(law);
+    const inserted = articles.filter((article) => article.suffix > 0).length;
+    print(
+      { ...entry, articles: articles.length, insertedArticles: inserted },
+      `${entry.law} (version ${entry.versionDate ?? 'undated'}): ${articles.length} articles (${articles.length - inserted} numbered + ${inserted} 之X)\nfiles: ${entry.paths.join(', ')}`,
+    );
+    return 0;
+  }
+  const summary: Record<string, unknown> = {
+    laws: knowledgeBase.laws().length,
+    articles: knowledgeBase.articleCount,
+  };
+  let text = `${summary.laws} laws, ${summary.articles} articles`;
+  if (typeof values.accu === 'string') {
+    const charges = await loadCharges(values, knowledgeBase, []);
+    const linked = charges.filter((charge) => charge.articles.length > 0).length;
+    summary.charges = { total: charges.length, linked };
+    text += `\ncharges: ${linked}/${charges.length} linked to 刑法 articles`;
+  }
+  print(summary, text);
+  return 0;
+}
+
+export async function runKnowledgeInstruct(values: Values, io: CommandIO): Promise<number> {
+  const output = requireString(values.output, '--output');
+  const knowledgeBase = await loadBase(values, io);
+  const cases = (await Promise.all(repeatedValues(values.cail).map((path) => readCailCases(path)))).flat();
+  const charges = await loadCharges(values, knowledgeBase, cases);
+  const templates =
+    typeof values.templates === 'string' ? (values.templates.split(',') as KnowledgeTemplate[]) : undefined;
+  const seed = integer(values.seed, '--seed');
+  const laws = repeatedValues(values.law);
+  const records = buildKnowledgeInstructions({
+    knowledgeBase,
+    charges,
+    cases,
+    templates,
+    laws: laws.length ? laws : undefined,
+    limit: values.limit === undefined ? undefined : integer(values.limit, '--limit'),
+    seed,
+  });
+  const format = values.format === undefined ? undefined : (values.format as 'json' | 'jsonl');
+  await writeInstructionDataset({ records, path: output, format, metadata: !values['no-metadata'] });
+  const card = buildDatasetCard({ records, seed });
+  const cardPath = typeof values.card === 'string' ? values.card : `${output}.card.md`;
+  await writeFileAtomic(cardPath, formatDatasetCard(card));
+  await writeFileAtomic(`${cardPath.replace(/\.md$/, '')}.json`, `${JSON.stringify(card, null, 2)}\n`);
+  io.stderr(
+    `cases: ${cases.length}, charges linked: ${charges.filter((charge) => charge.articles.length).length}\n`,
+  );
+  io.stdout(
+    `${records.length} records → ${output}\n${Object.entries(card.templates)
+      .map(([name, count]) => `  ${name}: ${count}`)
+      .join('\n')}\n`,
+  );
+  return 0;
+}
+
+export async function runCorpus(values: Values, io: CommandIO): Promise<number> {
+  const outDir = requireString(values.output, '--output');
+  const sources: CorpusSource[] = [];
+  if (typeof values.laws === 'string')
+    sources.push({ kind: 'markdown', root: values.laws, name: 'statutes' });
+  for (const path of repeatedValues(values.cail)) sources.push({ kind: 'jsonl', path, field: 'fact' });
+  for (const path of repeatedValues(values.jsonl)) sources.push({ kind: 'jsonl', path });
+  for (const path of repeatedValues(values.text)) sources.push({ kind: 'text', path });
+  if (sources.length === 0) throw new UsageError('give at least one of --laws, --cail, --jsonl, --text');
+  const threshold = values.threshold === 'none' ? null : Number(values.threshold);
+  if (threshold !== null && !(threshold > 0 && threshold <= 1))
+    throw new UsageError(`--threshold expects (0, 1] or none, got '${values.threshold}'`);
+  const stats = await buildCorpus({
+    sources,
+    outDir,
+    shardSize: integer(values['shard-size'], '--shard-size'),
+    nearDuplicateThreshold: threshold,
+    minCharacters: integer(values['min-chars'], '--min-chars'),
+    onProgress: ({ documents, kept, documentsPerSecond, source }) =>
+      io.stderr(
+        `\rcorpus: ${documents} documents read, ${kept} kept (${Math.round(documentsPerSecond)}/s) [${source}]   `,
+      ),
+  });
+  io.stderr('\n');
+  io.stdout(
+    `${stats.documentsOut}/${stats.documentsIn} documents kept, ${stats.charactersOut} characters in ${stats.shards.length} shard(s) → ${outDir}\n` +
+      `removed: ${stats.exactDuplicates} exact duplicates, ${stats.nearDuplicates} near duplicates, ${stats.tooShort} too short\n` +
+      `stats: ${join(outDir, 'corpus-stats.json')}\n`,
+  );
+  return 0;
+}
+
+async function readRecords(path: string): Promise<InstructionRecord[]> {
+  const text = await readFile(path, 'utf8');
+  const rows = text.trimStart().startsWith('[')
+    ? (JSON.parse(text) as InstructionRecord[])
+    : parseJsonl<InstructionRecord>(text, { path });
+  // Plain Alpaca rows (no template/provenance) are accepted too.
+  return rows.map((row) => ({
+    ...row,
+    input: row.input ?? '',
+    template: row.template ?? 'input',
+    provenance: row.provenance ?? { kind: 'seed' },
+  }));
+}
+
+export async function runTeacherJob(
+  values: Values,
+  io: CommandIO,
+  job: 'self-instruct' | 'clean',
+): Promise<number> {
+  const outputPath = requireString(values.output, '--output');
+  const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : process.env.OPENAI_API_KEY;
+  const controller = new AbortController();
+  const onSignal = () => {
+    io.stderr('\nstopping (rerun the same command to resume)…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  try {
+    const client = createChatClient({
+      baseUrl: requireString(values['base-url'], '--base-url'),
+      apiKey,
+      model: requireString(values.model, '--model'),
+      concurrency: integer(values.concurrency, '--concurrency'),
+      timeoutMs: integer(values['timeout-ms'], '--timeout-ms'),
+      maxRetries: integer(values['max-retries'], '--max-retries'),
+      signal: controller.signal,
+      onRetry: ({ attempt, delayMs, reason }) =>
+        io.stderr(`\nretry ${attempt} after ${reason} in ${delayMs} ms\n`),
+    });
+    if (job === 'clean') {
+      const records = await readRecords(requireString(values.input, '--input'));
+      const result = await cleanInstructions({
+        records,
+        client,
+        outputPath,
+        batchSize: integer(values.concurrency, '--concurrency'),
+        onProgress: (progress) =>
+          io.stderr(
+            `\rclean: ${progress.done}/${progress.total} rewritten ${progress.counts.rewritten} dropped ${progress.counts.dropped} unparseable ${progress.counts.unparseable} failed ${progress.counts.failed} | ${progress.recordsPerSecond.toFixed(2)}/s ETA ${formatDuration(progress.etaSeconds ?? Number.NaN)}   `,
+          ),
+      });
+      io.stderr('\n');
+      io.stdout(
+        `${result.done}/${result.total} records handled → ${outputPath} (${JSON.stringify(result.counts)})\n`,
+      );
+      return 0;
+    }
+    const seedPath = requireString(values.seeds, '--seeds');
+    const seedTasks = parseSeedTasks(await readFile(seedPath, 'utf8'), { path: seedPath });
+    const result = await runSelfInstruct({
+      seedTasks,
+      client,
+      outputPath,
+      target: integer(values.num, '--num'),
+      examplesPerPrompt: integer(values.examples, '--examples'),
+      requestsPerRound: integer(values.concurrency, '--concurrency'),
+      maxRequests:
+        values['max-requests'] === undefined ? undefined : integer(values['max-requests'], '--max-requests'),
+      tokenizer: values.tokenizer === 'char' ? 'char' : 'jieba',
+      seed: integer(values.seed, '--seed'),
+      signal: controller.signal,
+      onProgress: (progress) => {
+        const rejected =
+          Object.entries(progress.rejected)
+            .map(([reason, count]) => `${reason} ${count}`)
+            .join(', ') || 'none';
+        io.stderr(
+          `\rself-instruct: kept ${progress.kept}/${progress.target} (resumed ${progress.resumed}) requests ${progress.requests} rejected: ${rejected} | ${progress.keptPerSecond.toFixed(2)}/s ETA ${formatDuration(progress.etaSeconds ?? Number.NaN)}   `,
+        );
+      },
+    });
+    io.stderr('\n');
+    io.stdout(`${result.kept} records → ${outputPath} after ${result.requests} requests\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
