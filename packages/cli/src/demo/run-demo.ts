@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildDatasetCard,
@@ -6,6 +6,7 @@ import {
   createKnowledgeBase,
   formatArticleLabel,
   formatDatasetCard,
+  writeFileAtomic,
   writeInstructionDataset,
 } from '@lawgpt/data-gen';
 import { lawbenchRougeL } from '@lawgpt/eval';
@@ -205,14 +206,19 @@ export async function runDemo({
 
   // 5. Evaluate: the same questions before and after instruction tuning.
   const { score: rougeAfter, answers } = await answerScore(model, tokenizer, heldIn);
-  const predictions = heldIn.map((record, index) => ({
-    origin_prompt: formatPrompt(record, alpacaChineseTemplate),
-    prediction: answers[index],
-    refr: record.output,
-  }));
-  await writeFile(join(outputDir, 'predictions.json'), `${JSON.stringify(predictions, null, 2)}\n`);
+  const predictions = Object.fromEntries(
+    heldIn.map((record, index) => [
+      String(index),
+      {
+        origin_prompt: formatPrompt(record, alpacaChineseTemplate),
+        prediction: answers[index],
+        refr: record.output,
+      },
+    ]),
+  );
+  await writeFileAtomic(join(outputDir, 'predictions.json'), `${JSON.stringify(predictions, null, 2)}\n`);
   say(
-    `7. ROUGE-L on ${heldIn.length} trained questions: ${rougeBefore.toFixed(3)} before SFT → ${rougeAfter.toFixed(3)} after → predictions.json`,
+    `7. ROUGE-L on ${heldIn.length} trained questions: ${rougeBefore.toFixed(3)} before SFT → ${rougeAfter.toFixed(3)} after → predictions.json (LawBench format)`,
   );
   say(`   Q: ${heldIn[0].instruction}\n   A: ${answers[0].slice(0, 120)}`);
   say(
