@@ -186,30 +186,34 @@ void gemm_rect(Kernel kernel, const float *a, int a_rs, int a_cs, const float *b
 
 // ---- matrix-vector (portable loops the compiler vectorises; memory-bound anyway) --------------------
 
-void gemv(const float *x, const float *w, size_t w_rs, size_t w_cs, int k, float *y, int j0, int j1) {
+// y(j0:j1) = x · W, W(p, j) = w[p * w_rs + j * w_cs]. Rows form (w_cs == 1): four rows per pass over y, so y
+// stays in L1 and W streams once; columns form: eight partial sums per dot product.
+void gemv(const float *__restrict x, const float *__restrict w, size_t w_rs, size_t w_cs, int k,
+          float *__restrict y, int j0, int j1) {
   if (w_cs == 1) {
     for (int j = j0; j < j1; j++) y[j] = 0.0f;
-    for (int p = 0; p < k; p++) {
-      const float *row = w + p * w_rs;
-      float xp = x[p];
-      for (int j = j0; j < j1; j++) y[j] += xp * row[j];
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const float *__restrict r0 = w + p * w_rs;
+      const float *__restrict r1 = r0 + w_rs;
+      const float *__restrict r2 = r1 + w_rs;
+      const float *__restrict r3 = r2 + w_rs;
+      const float x0 = x[p], x1 = x[p + 1], x2 = x[p + 2], x3 = x[p + 3];
+      for (int j = j0; j < j1; j++) y[j] += (x0 * r0[j] + x1 * r1[j]) + (x2 * r2[j] + x3 * r3[j]);
+    }
+    for (; p < k; p++) {
+      const float *__restrict r0 = w + p * w_rs;
+      for (int j = j0; j < j1; j++) y[j] += x[p] * r0[j];
     }
   } else {
     for (int j = j0; j < j1; j++) {
-      const float *col = w + j * w_cs;
-      float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      const float *__restrict col = w + j * w_cs;
+      float sums[16] = {};
       int p = 0;
-      for (; p + 8 <= k; p += 8) {
-        s0 += x[p] * col[p];
-        s1 += x[p + 1] * col[p + 1];
-        s2 += x[p + 2] * col[p + 2];
-        s3 += x[p + 3] * col[p + 3];
-        s4 += x[p + 4] * col[p + 4];
-        s5 += x[p + 5] * col[p + 5];
-        s6 += x[p + 6] * col[p + 6];
-        s7 += x[p + 7] * col[p + 7];
-      }
-      float s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+      for (; p + 16 <= k; p += 16)
+        for (int lane = 0; lane < 16; lane++) sums[lane] += x[p + lane] * col[p + lane];
+      float s = 0;
+      for (int lane = 0; lane < 16; lane++) s += sums[lane];
       for (; p < k; p++) s += x[p] * col[p];
       y[j] = s;
     }
