@@ -39,13 +39,14 @@ const MATMULS: Array<[string, number, number, number, boolean, boolean]> = [
 
 interface EngineSpec {
   label: string;
-  engine: 'stock' | 'wasm';
+  engine: 'stock' | 'wasm' | 'native';
   threads: number;
 }
 const ENGINES: EngineSpec[] = [
   { label: 'stock tfjs wasm', engine: 'stock', threads: 1 },
   { label: 'own wasm ×1', engine: 'wasm', threads: 1 },
   { label: `own wasm ×${THREADS}`, engine: 'wasm', threads: THREADS },
+  { label: `native ×${THREADS}`, engine: 'native', threads: THREADS },
 ];
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
