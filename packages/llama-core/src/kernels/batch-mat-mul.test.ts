@@ -86,7 +86,12 @@ function runMatrix(engine: 'wasm' | 'native', threads: number) {
       await tf.setBackend('wasm');
       await tf.ready();
       const state = useKernels({ engine, threads });
-      expect(state).toMatchObject({ engine, threads, kernels: ['BatchMatMul'], fallbacks: [] });
+      expect(state).toMatchObject({
+        engine,
+        threads,
+        kernels: expect.arrayContaining(['BatchMatMul']),
+        fallbacks: [],
+      });
     });
 
     for (const [label, aBase, bBase] of SHAPES) {

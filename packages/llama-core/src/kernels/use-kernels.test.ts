@@ -21,12 +21,21 @@ describe('useKernels / activeKernels', () => {
       source: 'default',
       engine: 'wasm',
       threads: 2,
-      kernels: ['BatchMatMul'],
+      kernels: ['BatchMatMul', 'LawgptRmsNorm', 'LawgptRmsNormGrad', 'LawgptRope', 'LawgptRopeGrad'],
       fallbacks: [],
     });
     expect(activeKernels()).toEqual(state);
     // tfjs-backend-wasm's own kernel function is named batchMatMul; ours replaced it.
     expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc.name).not.toBe('batchMatMul');
+  });
+
+  it('installs the elementwise kernels only when asked (default) and removes them for stock', () => {
+    expect(useKernels({ engine: 'wasm', threads: 1, elementwise: false }).kernels).toEqual(['BatchMatMul']);
+    expect(tf.getKernel('LawgptRope', 'wasm')).toBeUndefined();
+    useKernels({ engine: 'wasm', threads: 1 });
+    expect(tf.getKernel('LawgptRope', 'wasm')).toBeDefined();
+    expect(useKernels({ engine: 'stock' }).kernels).toEqual([]);
+    expect(tf.getKernel('LawgptRmsNorm', 'wasm')).toBeUndefined();
   });
 
   it('reads LAWGPT_KERNELS and lets the option override it', () => {

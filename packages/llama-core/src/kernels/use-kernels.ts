@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { verifyOnBackend } from './backend-check.js';
 import { batchMatMulGradConfig } from './batch-mat-mul-gradient.js';
+import { ELEMENTWISE_KERNELS, setElementwiseKernels } from './elementwise-kernels.js';
 import { loadNativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { KernelError } from './kernel-error.js';
@@ -42,6 +43,11 @@ export interface UseKernelsOptions {
   threads?: number;
   /** Environment to read `LAWGPT_KERNELS` from; default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * Also install single-kernel RMSNorm and RoPE (forward and gradient) on the wasm backend for the model's
+   * named ops; default true for the `wasm` and `native` engines, always off for `stock`.
+   */
+  elementwise?: boolean;
 }
 
 let stockConfig: tf.KernelConfig | undefined;
@@ -131,7 +137,7 @@ function install(engine: MatMulEngine, state: KernelState): void {
       verified.set(heap, trusted);
       if (!trusted) {
         state.engine = 'stock';
-        state.kernels = [];
+        state.kernels = state.kernels.filter((name) => name !== tf.BatchMatMul);
         fallBack(state, `wasm matMul disagrees on the live tfjs heap (${problem}); using stock tfjs kernels`);
       }
     }
@@ -160,6 +166,7 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
   tf.unregisterKernel(tf.BatchMatMul, 'wasm');
   tf.registerKernel(stockConfig);
   tf.registerGradient(batchMatMulGradConfig);
+  setElementwiseKernels(false);
 
   const state: KernelState = { requested, source, engine: 'stock', threads: 1, kernels: [], fallbacks: [] };
   let engine: MatMulEngine | undefined;
@@ -172,6 +179,10 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
   if (engine) {
     install(engine, state);
     Object.assign(state, { engine: engine.name, threads: engine.threads, kernels: [tf.BatchMatMul] });
+    if (options.elementwise ?? true) {
+      setElementwiseKernels(true);
+      state.kernels.push(...ELEMENTWISE_KERNELS);
+    }
   }
   current = { engine, state };
   return activeKernels();
