@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { rmsNorm } from '../../ops/rms-norm.js';
+import { rope } from '../../ops/rope.js';
 
 /** Sizes of the benchmark block (defaults: the one in ../shared/notes/tfjs-on-node.md). */
 export interface BlockSizes {
@@ -41,8 +43,8 @@ export function createTransformerBlock(sizes: BlockSizes = NOTES_BLOCK, seed = 7
     wGate: weight(hidden, intermediate),
     wUp: weight(hidden, intermediate),
     wDown: weight(intermediate, hidden),
-    norm1: tf.variable(tf.ones([hidden])),
-    norm2: tf.variable(tf.ones([hidden])),
+    norm1: tf.variable(tf.ones([hidden]) as tf.Tensor1D),
+    norm2: tf.variable(tf.ones([hidden]) as tf.Tensor1D),
   };
   const input: tf.Tensor2D = tf.randomNormal([batch * seq, hidden], 0, 1, 'float32', nextSeed++);
   // RoPE tables [seq, headDim] (rotate-half layout) and the causal mask [seq, seq].
@@ -52,28 +54,24 @@ export function createTransformerBlock(sizes: BlockSizes = NOTES_BLOCK, seed = 7
     const angles = tf.outerProduct(tf.range(0, seq), inverse);
     const both = tf.concat([angles, angles], 1);
     const causal = tf.sub(1, tf.linalg.bandPart(tf.ones([seq, seq]), -1, 0));
-    return { cos: tf.cos(both), sin: tf.sin(both), mask: tf.mul(causal, -1e9) };
+    const table = (values: tf.Tensor) => tf.reshape(values, [1, 1, seq, headDim]) as tf.Tensor4D;
+    return { cos: table(tf.cos(both)), sin: table(tf.sin(both)), mask: tf.mul(causal, -1e9) };
   });
 
-  const rmsNorm = (x: tf.Tensor2D, gain: tf.Tensor) =>
-    tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-6))), gain) as tf.Tensor2D;
-  const rope = (x: tf.Tensor4D) => {
-    const [first, second] = tf.split(x, 2, -1);
-    const rotated = tf.concat([tf.neg(second!), first!], -1);
-    return tf.add(tf.mul(x, cos), tf.mul(rotated, sin)) as tf.Tensor4D;
-  };
+  // The model's named ops (src/ops): single kernels where useKernels installed them, composites otherwise.
+  const norm = (x: tf.Tensor2D, gain: tf.Tensor1D) => rmsNorm(x, gain, 1e-6);
   const toHeads = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [batch, seq, heads, headDim]), [0, 2, 1, 3]);
 
   const forward = (x: tf.Tensor2D): tf.Tensor2D => {
-    const h = rmsNorm(x, weights.norm1);
-    const q = rope(toHeads(tf.matMul(h, weights.wq)) as tf.Tensor4D);
-    const k = rope(toHeads(tf.matMul(h, weights.wk)) as tf.Tensor4D);
+    const h = norm(x, weights.norm1);
+    const q = rope(toHeads(tf.matMul(h, weights.wq)) as tf.Tensor4D, cos, sin);
+    const k = rope(toHeads(tf.matMul(h, weights.wk)) as tf.Tensor4D, cos, sin);
     const v = toHeads(tf.matMul(h, weights.wv));
     const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headDim)), mask);
     const context = tf.matMul(tf.softmax(scores), v);
     const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seq, hidden]) as tf.Tensor2D;
     const attended = tf.add(x, tf.matMul(merged, weights.wo)) as tf.Tensor2D;
-    const g = rmsNorm(attended, weights.norm2);
+    const g = norm(attended, weights.norm2);
     const gate = tf.matMul(g, weights.wGate);
     const mlp = tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), tf.matMul(g, weights.wUp)), weights.wDown);
     return tf.add(attended, mlp) as tf.Tensor2D;
@@ -81,10 +79,13 @@ export function createTransformerBlock(sizes: BlockSizes = NOTES_BLOCK, seed = 7
 
   return {
     weights,
-    /** Loss and gradients for every weight (caller disposes). */
+    /** Loss and the gradient of every weight, keyed like `weights` (caller disposes). */
     step(): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
       const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(forward(input))) as tf.Scalar);
-      return { loss: value, grads };
+      // Keyed by weight (wq, …, norm2) instead of tfjs's generated variable names.
+      const byWeight: tf.NamedTensorMap = {};
+      for (const [key, variable] of Object.entries(weights)) byWeight[key] = grads[variable.name]!;
+      return { loss: value, grads: byWeight };
     },
     dispose(): void {
       tf.dispose([...Object.values(weights), input, cos, sin, mask]);
