@@ -39,17 +39,25 @@ struct Problem {
 
 // ---- packing (portable) ----------------------------------------------------------------------------
 
+// Loops run along whichever dimension is contiguous in memory, so packing streams both layouts.
 template <int NR>
 void pack_b(const float *b, int b_rs, int b_cs, int kc, int nc, float *dst) {
   for (int j = 0; j < nc; j += NR) {
     int nr = std::min(NR, nc - j);
     const float *src = b + (size_t)j * b_cs;
-    if (nr == NR && b_cs == 1) {
-      for (int p = 0; p < kc; p++) std::memcpy(dst + p * NR, src + (size_t)p * b_rs, NR * sizeof(float));
-    } else {
+    if (b_cs == 1) {
       for (int p = 0; p < kc; p++) {
-        for (int jj = 0; jj < nr; jj++) dst[p * NR + jj] = src[(size_t)jj * b_cs + (size_t)p * b_rs];
+        const float *row = src + (size_t)p * b_rs;
+        for (int jj = 0; jj < nr; jj++) dst[p * NR + jj] = row[jj];
         for (int jj = nr; jj < NR; jj++) dst[p * NR + jj] = 0.0f;
+      }
+    } else {
+      for (int jj = 0; jj < NR; jj++) {
+        const float *col = src + (size_t)jj * b_cs;
+        if (jj < nr)
+          for (int p = 0; p < kc; p++) dst[p * NR + jj] = col[(size_t)p * b_rs];
+        else
+          for (int p = 0; p < kc; p++) dst[p * NR + jj] = 0.0f;
       }
     }
     dst += kc * NR;
@@ -60,9 +68,20 @@ template <int MR>
 void pack_a(const float *a, int a_rs, int a_cs, int mc, int kc, float *dst) {
   for (int i = 0; i < mc; i += MR) {
     int mr = std::min(MR, mc - i);
-    for (int p = 0; p < kc; p++) {
-      for (int ii = 0; ii < mr; ii++) dst[p * MR + ii] = a[(size_t)(i + ii) * a_rs + (size_t)p * a_cs];
-      for (int ii = mr; ii < MR; ii++) dst[p * MR + ii] = 0.0f;
+    if (a_cs == 1) {
+      for (int ii = 0; ii < MR; ii++) {
+        const float *row = a + (size_t)(i + ii) * a_rs;
+        if (ii < mr)
+          for (int p = 0; p < kc; p++) dst[p * MR + ii] = row[p];
+        else
+          for (int p = 0; p < kc; p++) dst[p * MR + ii] = 0.0f;
+      }
+    } else {
+      for (int p = 0; p < kc; p++) {
+        const float *col = a + (size_t)i * a_rs + (size_t)p * a_cs;
+        for (int ii = 0; ii < mr; ii++) dst[p * MR + ii] = col[(size_t)ii * a_rs];
+        for (int ii = mr; ii < MR; ii++) dst[p * MR + ii] = 0.0f;
+      }
     }
     dst += kc * MR;
   }
