@@ -1,4 +1,18 @@
 export type { Command, CommandIO, CommandOption, ParsedArgs } from './command.js';
 export { formatCommandHelp, parseCommandArgs, UsageError } from './command.js';
 export { commands } from './commands/index.js';
+export type { DemoOptions, DemoResult } from './demo/run-demo.js';
+export { runDemo } from './demo/run-demo.js';
 export { formatMainHelp, main } from './main.js';
+export { commaList, numberValue, repeatedValues, requireString } from './option-values.js';
+export type { ProgressFields } from './progress.js';
+export { formatDuration, formatProgress } from './progress.js';
+export type { CliTokenizer, LoadRuntimeOptions, Runtime } from './runtime.js';
+export { loadRuntime } from './runtime.js';
+export type { ChatFormatter, ChatMessage } from './serve/chat-prompt.js';
+export { createAlpacaChatFormatter } from './serve/chat-prompt.js';
+export type { CompletionChunk, CompletionEngine, CompletionRequest } from './serve/completion-engine.js';
+export type { LlamaEngineOptions } from './serve/llama-engine.js';
+export { createLlamaEngine } from './serve/llama-engine.js';
+export type { OpenAIServerOptions } from './serve/openai-server.js';
+export { createOpenAIServer } from './serve/openai-server.js';

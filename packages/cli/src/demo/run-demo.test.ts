@@ -11,7 +11,7 @@ describe('lawgpt demo pipeline', () => {
     const out: string[] = [];
     const io = { stdout: (text: string) => out.push(text), stderr: () => undefined };
     const result = await runDemo({ outputDir, pretrainSteps: 30, sftSteps: 30, io });
-    expect(result.articles).toBe(10);
+    expect(result.articles).toBe(9);
     expect(result.vocabulary.extended).toBeGreaterThan(result.vocabulary.base);
     expect(result.pretrainLoss[1]).toBeLessThan(result.pretrainLoss[0]);
     expect(result.sftLoss[1]).toBeLessThan(result.sftLoss[0]);

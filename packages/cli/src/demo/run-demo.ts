@@ -6,10 +6,10 @@ import {
   createKnowledgeBase,
   formatArticleLabel,
   formatDatasetCard,
+  rougeLText,
   writeFileAtomic,
   writeInstructionDataset,
 } from '@lawgpt/data-gen';
-import { lawbenchRougeL } from '@lawgpt/eval';
 import {
   createLlamaConfig,
   createRandomModel,
@@ -73,7 +73,7 @@ const progressPrinter = (io: CommandIO, label: string) => (progress: TrainingPro
   io.stderr(`  ${line}\n`);
 };
 
-/** Mean ROUGE-L (LawBench's jieba-word F) of greedy answers against the references. */
+/** Mean ROUGE-L F1 over jieba words of greedy answers against the references. */
 async function answerScore(
   model: LlamaModel,
   tokenizer: Parameters<typeof generate>[0]['tokenizer'],
@@ -86,7 +86,7 @@ async function answerScore(
     const prompt = formatPrompt(record, alpacaChineseTemplate);
     for await (const chunk of generate({ model, tokenizer, prompt, maxNewTokens: 96 })) text += chunk.text;
     answers.push(text.trim());
-    total += lawbenchRougeL(text.trim(), record.output);
+    total += rougeLText(text.trim(), record.output);
   }
   return { score: total / records.length, answers };
 }
@@ -166,7 +166,7 @@ export async function runDemo({
     onProgress: progressPrinter(io, 'pretrain'),
   });
   say(
-    `4. continued pretraining (full, vocabulary ${config.vocabSize} → ${tokenizer.vocabSize}): loss ${pretrain.history[0].loss.toFixed(3)} → ${pretrain.finalLoss.toFixed(3)} → pretrained/`,
+    `4. continued pretraining (full, vocabulary ${base.vocabSize} → ${tokenizer.vocabSize}): loss ${pretrain.history[0].loss.toFixed(3)} → ${pretrain.finalLoss.toFixed(3)} → pretrained/`,
   );
 
   // 4. LoRA instruction tuning on the knowledge-driven data, then merge.
