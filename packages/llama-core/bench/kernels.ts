@@ -56,7 +56,8 @@ async function timeMatMul(spec: (typeof MATMULS)[number], reps: number): Promise
   const a = tf.randomNormal(transposeA ? [k, m] : [m, k]);
   const b = tf.randomNormal(transposeB ? [n, k] : [k, n]);
   const times: number[] = [];
-  for (let rep = -1; rep < reps; rep++) {
+  // Two warm-up products: V8 tiers wasm functions up after their first calls.
+  for (let rep = -2; rep < reps; rep++) {
     const started = performance.now();
     const product = tf.matMul(a, b, transposeA, transposeB);
     await product.data();
