@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { verifyOnBackend } from './backend-check.js';
 import { loadNativeAddon } from './internal/native-addon.js';
+import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { KernelError } from './kernel-error.js';
+import type { MatMulEngine } from './matmul-engine.js';
 import { selfCheck } from './self-check.js';
 import { activeKernels, kernelStats, useKernels } from './use-kernels.js';
+import { WasmMatMulEngine } from './wasm-matmul-engine.js';
 
 describe('useKernels / activeKernels', () => {
   beforeAll(async () => {
@@ -120,5 +124,28 @@ describe('selfCheck', () => {
         throw new Error('no threads');
       }),
     ).toBe('threw no threads');
+  });
+});
+
+describe('verifyOnBackend (the first-use check on the live tfjs heap)', () => {
+  it('accepts the real engine and reports a wrong one', async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    const engine = new WasmMatMulEngine({ threads: 2 });
+    expect(verifyOnBackend(engine, backend)).toBeUndefined();
+    const off: MatMulEngine = {
+      name: 'wasm',
+      threads: 1,
+      stats: { inPlace: 0, threaded: 0 },
+      close: () => {},
+      batchMatMul: (heap, a, b, transposeA, transposeB) => {
+        const out = engine.batchMatMul(heap, a, b, transposeA, transposeB);
+        (heap.typedArrayFromHeap(out) as Float32Array)[3]! += 1e-3;
+        return out;
+      },
+    };
+    expect(verifyOnBackend(off, backend)).toMatch(/element 3 is .*, expected/);
+    engine.close();
   });
 });

@@ -138,7 +138,10 @@ function install(engine: MatMulEngine, state: KernelState): void {
       if (!trusted) {
         state.engine = 'stock';
         state.kernels = state.kernels.filter((name) => name !== tf.BatchMatMul);
-        fallBack(state, `wasm matMul disagrees on the live tfjs heap (${problem}); using stock tfjs kernels`);
+        fallBack(
+          state,
+          `${engine.name} matMul disagrees on the live tfjs heap (${problem}); using stock tfjs kernels`,
+        );
       }
     }
     if (!trusted) return stock.kernelFunc({ inputs, backend, attrs });
@@ -151,11 +154,13 @@ function install(engine: MatMulEngine, state: KernelState): void {
 }
 
 /**
- * Chooses who computes matMul (tfjs `BatchMatMul`) on the `wasm` backend and installs it: `wasm` = the project's
- * WebAssembly SIMD kernel on all cores (default), `native` = the N-API addon built from native/matmul.cc at
- * install (falls back to `wasm` where it is not built), `stock` = tfjs's own kernel. The engine is checked against a float64 reference first (and once more
- * on the live tfjs heap at first use); a failing engine falls back loudly (console.warn, `fallbacks`), never
- * silently. Also installs a BatchMatMul gradient that handles broadcast batch dimensions. Call again to switch.
+ * Chooses who computes matMul (tfjs `BatchMatMul`) on the `wasm` backend and installs it: `wasm` = the
+ * project's WebAssembly SIMD kernel on all cores (default), `native` = the N-API addon built from
+ * native/matmul.cc at install (falls back to `wasm` where it is not built), `stock` = tfjs's own kernel.
+ * The engine is checked against a float64 reference first (and once more on the live tfjs heap at first use);
+ * a failing engine falls back loudly (console.warn, `fallbacks`), never silently. Also installs a BatchMatMul
+ * gradient that handles broadcast batch dimensions, and (option `elementwise`) RMSNorm/RoPE kernels.
+ * Only the `wasm` backend is affected. Call again to switch.
  */
 export function useKernels(options: UseKernelsOptions = {}): KernelState {
   const { requested, source } = resolveEngine(options);
