@@ -21,7 +21,8 @@ function nodeGyp() {
 }
 
 function main() {
-  if (process.env.LAWGPT_SKIP_NATIVE === '1') return say('LAWGPT_SKIP_NATIVE=1: native matMul addon not built');
+  if (process.env.LAWGPT_SKIP_NATIVE === '1')
+    return say('LAWGPT_SKIP_NATIVE=1: native matMul addon not built');
   const gyp = nodeGyp();
   if (!gyp) return say('node-gyp not found: native matMul addon not built; the wasm engine will be used');
   const args = [gyp, 'rebuild', '--release'];
@@ -30,10 +31,17 @@ function main() {
   if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
     args.push(`--nodedir=${prefix}`);
   }
-  const result = spawnSync(process.execPath, args, { cwd: directory, stdio: 'pipe', encoding: 'utf8', timeout: 600_000 });
+  const result = spawnSync(process.execPath, args, {
+    cwd: directory,
+    stdio: 'pipe',
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   if (result.status === 0) return say('native matMul addon built (LAWGPT_KERNELS=native to use it)');
   const output = `${result.stdout || ''}${result.stderr || ''}`.trim().split('\n').slice(-5).join('\n  ');
-  say(`native matMul addon not built (node-gyp exited ${result.status ?? result.signal}); the wasm engine will be used.\n  ${output}`);
+  say(
+    `native matMul addon not built (node-gyp exited ${result.status ?? result.signal}); the wasm engine will be used.\n  ${output}`,
+  );
 }
 
 main();
