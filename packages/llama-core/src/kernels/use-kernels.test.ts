@@ -149,3 +149,22 @@ describe('verifyOnBackend (the first-use check on the live tfjs heap)', () => {
     engine.close();
   });
 });
+
+describe('WasmMatMulEngine with many batches (job tables beyond the reserved job area)', () => {
+  it('threaded and in-place paths agree with the reference for 9000 small products', async () => {
+    const { planMatMul } = await import('./matmul-plan.js');
+    const { referenceMatMul } = await import('./reference-matmul.js');
+    const plan = planMatMul({ aShape: [9000, 2, 3], bShape: [9000, 3, 2] });
+    const a = Float32Array.from({ length: 9000 * 6 }, (_, i) => ((i * 37) % 19) / 9 - 1);
+    const b = Float32Array.from({ length: 9000 * 6 }, (_, i) => ((i * 11) % 23) / 11 - 1);
+    const { values } = referenceMatMul(a, b, plan);
+    const engine = new WasmMatMulEngine({ threads: 2 });
+    for (const path of ['threaded', 'in-place'] as const) {
+      const got = engine.multiplyDirect(a, b, plan, path);
+      let worst = 0;
+      for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(got[i]! - values[i]!));
+      expect(worst, path).toBeLessThan(1e-5);
+    }
+    engine.close();
+  });
+});
