@@ -18,13 +18,13 @@ export const demoCommand: Command = {
     'pretrain-steps': {
       type: 'string',
       valueName: 'N',
-      default: '150',
+      default: '100',
       description: 'Continued-pretraining steps',
     },
     'sft-steps': {
       type: 'string',
       valueName: 'N',
-      default: '150',
+      default: '100',
       description: 'LoRA instruction-tuning steps',
     },
     seed: { type: 'string', valueName: 'N', default: '7', description: 'Seed of everything random' },

@@ -10,7 +10,7 @@ describe('lawgpt demo pipeline', () => {
     const outputDir = await mkdtemp(join(tmpdir(), 'lawgpt-demo-'));
     const out: string[] = [];
     const io = { stdout: (text: string) => out.push(text), stderr: () => undefined };
-    const result = await runDemo({ outputDir, pretrainSteps: 30, sftSteps: 30, io });
+    const result = await runDemo({ outputDir, pretrainSteps: 20, sftSteps: 20, io });
     expect(result.articles).toBe(9);
     expect(result.vocabulary.extended).toBeGreaterThan(result.vocabulary.base);
     expect(result.pretrainLoss[1]).toBeLessThan(result.pretrainLoss[0]);

@@ -39,9 +39,9 @@ import { demoLegalTerms, statuteExcerpt } from './statute-excerpt.js';
 export interface DemoOptions {
   /** Folder for every artefact (data, tokenizer, models, adapter, predictions). */
   outputDir: string;
-  /** Optimizer steps of the pretraining stage. Default 150. */
+  /** Optimizer steps of the pretraining stage. Default 100. */
   pretrainSteps?: number;
-  /** Optimizer steps of the instruction-tuning stage. Default 150. */
+  /** Optimizer steps of the instruction-tuning stage. Default 100. */
   sftSteps?: number;
   /** Seed of everything random. Default 7. */
   seed?: number;
@@ -98,8 +98,8 @@ async function answerScore(
  */
 export async function runDemo({
   outputDir,
-  pretrainSteps = 150,
-  sftSteps = 150,
+  pretrainSteps = 100,
+  sftSteps = 100,
   seed = 7,
   io,
 }: DemoOptions): Promise<DemoResult> {
@@ -190,7 +190,7 @@ export async function runDemo({
     outputDir: join(outputDir, 'sft-adapter'),
     batchSize: 4,
     maxSteps: sftSteps,
-    learningRate: 5e-3,
+    learningRate: 1e-2,
     warmupSteps: 10,
     seed,
     saveEvery: 50,
