@@ -205,38 +205,51 @@ void gemm_rect(Kernel kernel, const float *a, int a_rs, int a_cs, const float *b
 
 // ---- matrix-vector (portable loops the compiler vectorises; memory-bound anyway) --------------------
 
-// y(j0:j1) = x · W, W(p, j) = w[p * w_rs + j * w_cs]. Rows form (w_cs == 1): four rows per pass over y, so y
-// stays in L1 and W streams once; columns form: eight partial sums per dot product.
-void gemv(const float *__restrict x, const float *__restrict w, size_t w_rs, size_t w_cs, int k,
-          float *__restrict y, int j0, int j1) {
-  if (w_cs == 1) {
-    for (int j = j0; j < j1; j++) y[j] = 0.0f;
-    int p = 0;
-    for (; p + 4 <= k; p += 4) {
-      const float *__restrict r0 = w + p * w_rs;
-      const float *__restrict r1 = r0 + w_rs;
-      const float *__restrict r2 = r1 + w_rs;
-      const float *__restrict r3 = r2 + w_rs;
-      const float x0 = x[p], x1 = x[p + 1], x2 = x[p + 2], x3 = x[p + 3];
-      for (int j = j0; j < j1; j++) y[j] += (x0 * r0[j] + x1 * r1[j]) + (x2 * r2[j] + x3 * r3[j]);
-    }
-    for (; p < k; p++) {
-      const float *__restrict r0 = w + p * w_rs;
-      for (int j = j0; j < j1; j++) y[j] += x[p] * r0[j];
-    }
-  } else {
-    for (int j = j0; j < j1; j++) {
-      const float *__restrict col = w + j * w_cs;
-      float sums[16] = {};
-      int p = 0;
-      for (; p + 16 <= k; p += 16)
-        for (int lane = 0; lane < 16; lane++) sums[lane] += x[p + lane] * col[p + lane];
-      float s = 0;
-      for (int lane = 0; lane < 16; lane++) s += sums[lane];
-      for (; p < k; p++) s += x[p] * col[p];
-      y[j] = s;
-    }
+#if defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && defined(LAWGPT_X86)
+#define LAWGPT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define LAWGPT_CLONES
+#endif
+
+// y(j0:j1) = Σ_{p0 ≤ p < p1} x[p] · W[p * w_rs + j] (rows contiguous): four rows per pass over y, so y stays in
+// L1 and the rows stream once.
+LAWGPT_CLONES void gemv_rows(const float *__restrict x, const float *__restrict w, size_t w_rs, int p0, int p1,
+                             float *__restrict y, int j0, int j1) {
+  for (int j = j0; j < j1; j++) y[j] = 0.0f;
+  int p = p0;
+  for (; p + 4 <= p1; p += 4) {
+    const float *__restrict r0 = w + p * w_rs;
+    const float *__restrict r1 = r0 + w_rs;
+    const float *__restrict r2 = r1 + w_rs;
+    const float *__restrict r3 = r2 + w_rs;
+    const float x0 = x[p], x1 = x[p + 1], x2 = x[p + 2], x3 = x[p + 3];
+    for (int j = j0; j < j1; j++) y[j] += (x0 * r0[j] + x1 * r1[j]) + (x2 * r2[j] + x3 * r3[j]);
   }
+  for (; p < p1; p++) {
+    const float *__restrict r0 = w + p * w_rs;
+    for (int j = j0; j < j1; j++) y[j] += x[p] * r0[j];
+  }
+}
+
+// y(j0:j1) = dot(x, W[j * w_cs : j * w_cs + k]) (columns contiguous): sixteen partial sums per dot product.
+LAWGPT_CLONES void gemv_cols(const float *__restrict x, const float *__restrict w, size_t w_cs, int k,
+                             float *__restrict y, int j0, int j1) {
+  for (int j = j0; j < j1; j++) {
+    const float *__restrict col = w + j * w_cs;
+    float sums[16] = {};
+    int p = 0;
+    for (; p + 16 <= k; p += 16)
+      for (int lane = 0; lane < 16; lane++) sums[lane] += x[p + lane] * col[p + lane];
+    float s = 0;
+    for (int lane = 0; lane < 16; lane++) s += sums[lane];
+    for (; p < k; p++) s += x[p] * col[p];
+    y[j] = s;
+  }
+}
+
+void gemv(const float *x, const float *w, size_t w_rs, size_t w_cs, int k, float *y, int j0, int j1) {
+  if (w_cs == 1) gemv_rows(x, w, w_rs, 0, k, y, j0, j1);
+  else gemv_cols(x, w, w_cs, k, y, j0, j1);
 }
 
 // ---- ISA selection ---------------------------------------------------------------------------------
@@ -409,6 +422,27 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   int splits = batch >= wanted ? 1 : (wanted + batch - 1) / batch;
   splits = std::max(1, std::min(splits, (len + granule - 1) / granule));
   if ((int)scratches.size() < threads) scratches.resize(threads);
+  // One matrix-vector product over row-contiguous weights (decode with [in, out] weights): each thread streams
+  // a contiguous block of whole rows into its own partial vector, summed afterwards — cutting the columns
+  // instead would make every thread read short strided pieces of each row.
+  const bool rows_form = m == 1 ? problem.b_cs == 1 : problem.a_rs == 1;
+  if (is_gemv && batch == 1 && rows_form && threads > 1 && k >= 64 * threads) {
+    const float *x = m == 1 ? problem.a : problem.b;
+    const float *w = m == 1 ? problem.b : problem.a;
+    const size_t w_rs = m == 1 ? problem.b_rs : problem.a_cs;
+    for (int t = 1; t < threads; t++) scratches[t].a.resize((size_t)len);
+    auto rows = [&](int t) {
+      int p0 = (int)((long long)k * t / threads), p1 = (int)((long long)k * (t + 1) / threads);
+      gemv_rows(x, w, w_rs, p0, p1, t == 0 ? problem.c : scratches[t].a.data(), 0, len);
+    };
+    std::function<void(int)> partial = rows;
+    pool.run(threads, partial);
+    for (int t = 1; t < threads; t++) {
+      const float *part = scratches[t].a.data();
+      for (int j = 0; j < len; j++) problem.c[j] += part[j];
+    }
+    return nullptr;
+  }
   std::atomic<int> next{0};
   std::function<void(int)> work = [&](int thread) { run_units(problem, next, splits, scratches[thread]); };
   if (threads == 1) work(0);

@@ -18,6 +18,8 @@ const SHAPES: Array<[string, number[], number[]]> = [
   ['rank mismatch 4-D · 3-D', [2, 3, 5, 4], [3, 4, 6]],
   ['4-D attention-like', [2, 4, 7, 16], [2, 4, 16, 7]],
   ['large enough for the threads', [2, 128, 130], [130, 150]],
+  ['threaded matrix-vector, one row', [1, 1024], [1024, 1100]],
+  ['threaded matrix-vector, one column', [1100, 1024], [1024, 1]],
 ];
 
 function transposed(shape: number[], flag: boolean): number[] {
