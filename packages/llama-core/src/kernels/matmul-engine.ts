@@ -7,8 +7,8 @@ export interface MatMulEngine {
   readonly name: 'wasm' | 'native';
   /** Threads it computes on (the caller's included). */
   readonly threads: number;
-  /** Products computed in place on the tfjs heap / handed to the threads. */
-  readonly stats: { inPlace: number; threaded: number };
+  /** Products computed in place on the tfjs heap / handed to the threads / left to tfjs's XNNPACK path. */
+  readonly stats: { inPlace: number; threaded: number; delegated: number };
   /** `a` · `b` (tfjs BatchMatMul semantics) into a new output on `backend`. */
   batchMatMul(
     backend: WasmBackendLike,

@@ -12,7 +12,7 @@ import { type MatMulPlan, planMatMul } from './matmul-plan.js';
  */
 export class NativeMatMulEngine implements MatMulEngine {
   readonly name = 'native';
-  readonly stats = { inPlace: 0, threaded: 0 };
+  readonly stats = { inPlace: 0, threaded: 0, delegated: 0 };
 
   constructor(
     private readonly addon: NativeAddon,

@@ -17,6 +17,8 @@ export interface MatMulDispatchStats {
   inPlace: number;
   /** Products copied to the shared memory and computed by all threads. */
   threaded: number;
+  /** One-row products left to tfjs's XNNPACK path (see use-kernels.ts). */
+  delegated: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface MatMulDispatchStats {
 export class WasmMatMulEngine implements MatMulEngine {
   readonly name = 'wasm';
   readonly threads: number;
-  readonly stats: MatMulDispatchStats = { inPlace: 0, threaded: 0 };
+  readonly stats: MatMulDispatchStats = { inPlace: 0, threaded: 0, delegated: 0 };
   private shared: SharedMemoryMatMul | undefined;
   private readonly foreign = new WeakMap<object, ForeignMemoryMatMul | null>();
 
