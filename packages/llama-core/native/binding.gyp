@@ -2,11 +2,10 @@
   "targets": [
     {
       "target_name": "lawgpt_matmul",
-      "sources": ["matmul.cc"],
+      "sources": ["matmul.cc", "matmul-kernels.h"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno"],
       "cflags!": ["-O2"],
-      "cflags_cc+": [],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17"] }
     }
   ]

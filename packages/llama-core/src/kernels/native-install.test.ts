@@ -14,7 +14,7 @@ const temporary: string[] = [];
 function copyOfNative(): string {
   const directory = mkdtempSync(join(tmpdir(), 'lawgpt-native-'));
   temporary.push(directory);
-  for (const file of ['binding.gyp', 'matmul.cc', 'install.cjs'])
+  for (const file of ['binding.gyp', 'matmul.cc', 'matmul-kernels.h', 'install.cjs'])
     copyFileSync(join(nativeDir, file), join(directory, file));
   return directory;
 }
