@@ -39,6 +39,9 @@ export { TextStreamer } from './generation/text-streamer.js';
 export type { TextTokenizer } from './generation/text-tokenizer.js';
 export { topKProcessor } from './generation/top-k.js';
 export { topPProcessor } from './generation/top-p.js';
+export { KernelError } from './kernels/kernel-error.js';
+export type { KernelEngine, KernelState, UseKernelsOptions } from './kernels/use-kernels.js';
+export { activeKernels, kernelStats, useKernels } from './kernels/use-kernels.js';
 export { KVCache } from './kv-cache.js';
 export type { ForwardContext, LinearHook } from './layers/context.js';
 export { type LoadModelOptions, loadModel } from './load.js';
@@ -70,4 +73,5 @@ export {
   writeSafetensors,
 } from './safetensors/writer.js';
 export { type SaveModelOptions, saveModel } from './save.js';
+export { selectKernels } from './select-kernels.js';
 export { type LoadProgress, type ParameterSpec, parameterSpecs } from './weights.js';

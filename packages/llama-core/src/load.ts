@@ -1,14 +1,22 @@
 import { type BackendName, selectBackend } from './backend.js';
 import { readLlamaConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import type { KernelEngine } from './kernels/use-kernels.js';
 import { LlamaModel } from './model.js';
 import { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
+import { selectKernels } from './select-kernels.js';
 import { type LoadProgress, loadParameters } from './weights.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
   /** TensorFlow.js backend; default `$LAWGPT_BACKEND`, else wasm, else cpu. */
   backend?: BackendName;
+  /**
+   * matMul engine on the wasm backend: `wasm` (the project's multi-threaded WASM SIMD kernel), `native` (the
+   * N-API addon, when it was built) or `stock` (tfjs's own). Default `$LAWGPT_KERNELS`, else `wasm`.
+   * The model reports the engine in use as `model.kernels`.
+   */
+  kernels?: KernelEngine;
   /** Compute dtype. Only `float32` (F16/BF16 checkpoints are widened exactly on load). */
   dtype?: 'float32';
   /** Progress after each tensor (tensors, bytes, bytes/s, ETA). */
@@ -23,15 +31,18 @@ export interface LoadModelOptions {
  */
 export async function loadModel(
   dir: string,
-  { backend, dtype = 'float32', onProgress, signal }: LoadModelOptions = {},
+  { backend, kernels, dtype = 'float32', onProgress, signal }: LoadModelOptions = {},
 ): Promise<LlamaModel> {
   if (dtype !== 'float32') throw new ConfigError(undefined, 'options.dtype', '"float32"', dtype);
   const selected = await selectBackend({ backend });
+  const kernelState = selectKernels(selected, kernels);
   const config = await readLlamaConfig(dir);
   const checkpoint = await SafetensorsCheckpoint.open(dir);
   try {
     const parameters = await loadParameters(checkpoint, config, { onProgress, signal });
-    return new LlamaModel(config, parameters, selected);
+    const model = new LlamaModel(config, parameters, selected);
+    model.kernels = kernelState;
+    return model;
   } finally {
     await checkpoint.close();
   }

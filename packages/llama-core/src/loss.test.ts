@@ -1,8 +1,8 @@
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
+import { readGolden } from '@lawgpt/test-helpers/golden';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from './errors.js';
-import { readGolden } from '@lawgpt/test-helpers/golden';
 import { loadModel } from './load.js';
 import { causalLmLoss } from './loss.js';
 import type { LlamaModel } from './model.js';

@@ -1,7 +1,7 @@
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
+import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
 import { loadModel } from './load.js';
 import type { LlamaModel } from './model.js';
 

@@ -3,6 +3,7 @@ import type { SelectedBackend } from './backend.js';
 import type { LlamaConfig } from './config.js';
 import { InputError, WeightError } from './errors.js';
 import { resolveMask, validateInputIds } from './forward-inputs.js';
+import type { KernelState } from './kernels/use-kernels.js';
 import { KVCache } from './kv-cache.js';
 import { attentionBias, positionIds } from './layers/attention-mask.js';
 import { decoderBlock } from './layers/block.js';
@@ -42,6 +43,8 @@ export interface RunResult {
 export class LlamaModel {
   /** Hook applied to every linear layer's output (see {@link LinearHook}); used by LoRA. */
   linearHook: LinearHook | undefined;
+  /** The matMul engine serving this model on the wasm backend (undefined on other backends). */
+  kernels: KernelState | undefined;
   private specs: Map<string, ParameterSpec>;
   private tiedHead: tf.Tensor2D | undefined;
 

@@ -1,7 +1,10 @@
 import { type BackendName, selectBackend } from './backend.js';
 import type { LlamaConfig } from './config.js';
+import type { KernelEngine } from './kernels/use-kernels.js';
+import type { LoadModelOptions } from './load.js';
 import { LlamaModel } from './model.js';
 import { createRng, fillNormal } from './random.js';
+import { selectKernels } from './select-kernels.js';
 import { type LlamaParameters, parameterSpecs, toVariable } from './weights.js';
 
 /** Options of {@link createRandomModel}. */
@@ -12,6 +15,8 @@ export interface RandomModelOptions {
   std?: number;
   /** Backend to select first; default as {@link selectBackend}. */
   backend?: BackendName;
+  /** matMul engine on the wasm backend, as {@link LoadModelOptions.kernels}. */
+  kernels?: KernelEngine;
 }
 
 /**
@@ -20,9 +25,10 @@ export interface RandomModelOptions {
  */
 export async function createRandomModel(
   config: LlamaConfig,
-  { seed = 0, std = 0.02, backend }: RandomModelOptions = {},
+  { seed = 0, std = 0.02, backend, kernels }: RandomModelOptions = {},
 ): Promise<LlamaModel> {
   const selected = await selectBackend({ backend });
+  const kernelState = selectKernels(selected, kernels);
   const rng = createRng(seed);
   const parameters: LlamaParameters = new Map();
   for (const spec of parameterSpecs(config)) {
@@ -31,5 +37,7 @@ export async function createRandomModel(
     const values = fillNormal(new Float32Array(size), rng, isNorm ? 1 : 0, isNorm ? 0.1 : std);
     parameters.set(spec.name, toVariable(values, spec));
   }
-  return new LlamaModel(config, parameters, selected);
+  const model = new LlamaModel(config, parameters, selected);
+  model.kernels = kernelState;
+  return model;
 }

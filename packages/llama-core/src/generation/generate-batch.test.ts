@@ -1,7 +1,7 @@
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
+import { readGolden } from '@lawgpt/test-helpers/golden';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readGolden } from '@lawgpt/test-helpers/golden';
 import { loadModel } from '../load.js';
 import type { LlamaModel } from '../model.js';
 import { generate } from './generate.js';

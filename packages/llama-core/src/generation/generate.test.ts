@@ -1,8 +1,8 @@
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
+import { readGolden } from '@lawgpt/test-helpers/golden';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaConfig } from '../config.js';
-import { readGolden } from '@lawgpt/test-helpers/golden';
 import { loadModel } from '../load.js';
 import type { LlamaModel } from '../model.js';
 import { createRandomModel } from '../random-model.js';

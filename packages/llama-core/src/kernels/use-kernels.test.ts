@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyOnBackend } from './backend-check.js';
 import { loadNativeAddon } from './internal/native-addon.js';

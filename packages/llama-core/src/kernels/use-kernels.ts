@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { verifyOnBackend } from './backend-check.js';
 import { batchMatMulGradConfig } from './batch-mat-mul-gradient.js';
 import { ELEMENTWISE_KERNELS, setElementwiseKernels } from './elementwise-kernels.js';
@@ -190,7 +189,11 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
   const { requested, source } = resolveEngine(options);
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   stockConfig ??= tf.getKernel(tf.BatchMatMul, 'wasm');
-  if (!stockConfig) throw new KernelError('useKernels', 'the tfjs wasm backend to be registered', 'none');
+  if (!stockConfig) {
+    const expected =
+      "the tfjs wasm backend to be loaded first (selectBackend({ backend: 'wasm' }), or import '@tensorflow/tfjs-backend-wasm')";
+    throw new KernelError('useKernels', expected, 'not loaded');
+  }
   current?.engine?.close();
   tf.unregisterKernel(tf.BatchMatMul, 'wasm');
   tf.registerKernel(stockConfig);

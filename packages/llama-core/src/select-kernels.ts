@@ -1,0 +1,37 @@
+import type { SelectedBackend } from './backend.js';
+import { InputError } from './errors.js';
+import { activeKernels, type KernelEngine, type KernelState, useKernels } from './kernels/use-kernels.js';
+
+const ENGINES: readonly KernelEngine[] = ['wasm', 'native', 'stock'];
+let installed: KernelEngine | undefined;
+
+/**
+ * Put the matMul engine in place for a model on `backend`: on `wasm`, `engine` (default
+ * `$LAWGPT_KERNELS`, else the project's multi-threaded WASM SIMD kernel) replaces tfjs's BatchMatMul, unless
+ * that engine is already active; other backends keep their own kernels (`undefined` is returned).
+ */
+export function selectKernels(
+  backend: SelectedBackend,
+  engine?: KernelEngine,
+  env: Record<string, string | undefined> = process.env,
+): KernelState | undefined {
+  const requested = engine ?? (env.LAWGPT_KERNELS as KernelEngine | undefined) ?? 'wasm';
+  if (!ENGINES.includes(requested)) {
+    const field = engine === undefined ? 'LAWGPT_KERNELS' : 'options.kernels';
+    throw new InputError(field, ENGINES.join(' | '), requested);
+  }
+  if (backend.tfjsName !== 'wasm') {
+    if (engine !== undefined && engine !== 'stock') {
+      throw new InputError(
+        'options.kernels',
+        `"stock" on the ${backend.name} backend (kernels replace wasm's only)`,
+        engine,
+      );
+    }
+    return undefined;
+  }
+  // One installation per requested engine: a fallback already reported is not retried on every load.
+  if (installed === requested) return activeKernels();
+  installed = requested;
+  return useKernels({ engine: requested, env });
+}
