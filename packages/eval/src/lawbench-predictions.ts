@@ -36,7 +36,9 @@ export async function readPredictionFile(path: string): Promise<LawBenchPredicti
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new EvalFileError(`${path}: expected an object keyed "0".."N-1", got ${kind(parsed)}`, path);
   }
-  const entries = Object.entries(parsed as Record<string, unknown>).sort((a, b) => Number(a[0]) - Number(b[0]));
+  const entries = Object.entries(parsed as Record<string, unknown>).sort(
+    (a, b) => Number(a[0]) - Number(b[0]),
+  );
   return entries.map(([key, value]) => checkPrediction(path, key, value));
 }
 
@@ -76,11 +78,17 @@ export async function readTaskData(path: string): Promise<LawBenchItem[]> {
   } catch (error) {
     throw new EvalFileError(`${path}: not valid JSON (${(error as Error).message})`, path);
   }
-  if (!Array.isArray(parsed)) throw new EvalFileError(`${path}: expected a JSON list, got ${kind(parsed)}`, path);
+  if (!Array.isArray(parsed))
+    throw new EvalFileError(`${path}: expected a JSON list, got ${kind(parsed)}`, path);
   parsed.forEach((item, index) => {
     for (const field of ['instruction', 'question', 'answer']) {
       if (typeof (item as Record<string, unknown>)?.[field] !== 'string') {
-        throw new EvalFileError(`${path}: item ${index} field "${field}" is not a string`, path, index, field);
+        throw new EvalFileError(
+          `${path}: item ${index} field "${field}" is not a string`,
+          path,
+          index,
+          field,
+        );
       }
     }
   });
@@ -107,7 +115,10 @@ async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new EvalFileError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
+    throw new EvalFileError(
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      path,
+    );
   }
 }
 

@@ -20,7 +20,11 @@ export async function readPublishedResults(path: string): Promise<PublishedResul
   const lines = text.trim().split(/\r?\n/);
   const header = lines[0]?.split(',');
   if (header?.join(',') !== 'task,model_name,score,abstention_rate') {
-    throw new EvalFileError(`${path}: header is "${lines[0]}", expected "task,model_name,score,abstention_rate"`, path, 1);
+    throw new EvalFileError(
+      `${path}: header is "${lines[0]}", expected "task,model_name,score,abstention_rate"`,
+      path,
+      1,
+    );
   }
   return lines.slice(1).map((line, index) => {
     const [task, model, score, abstention] = line.split(',');

@@ -3,9 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EvalFileError, EvalOptionError } from './errors.js';
 import { readPredictionFile } from './lawbench-predictions.js';
-import { type CognitiveLevel, LAWBENCH_TASK_INFO, LAWBENCH_TASKS, type LawBenchTaskId } from './lawbench-tasks.js';
-import { TASK_SCORERS } from './scoring/task-scorers.js';
+import {
+  type CognitiveLevel,
+  LAWBENCH_TASK_INFO,
+  LAWBENCH_TASKS,
+  type LawBenchTaskId,
+} from './lawbench-tasks.js';
 import type { LabelLists, ScorerContext, TaskScore } from './scoring/task-score.js';
+import { TASK_SCORERS } from './scoring/task-scorers.js';
 
 /** Options of {@link scoreLawBench}. */
 export interface ScoreLawBenchOptions {
@@ -72,7 +77,10 @@ export async function scoreLawBench(options: ScoreLawBenchOptions): Promise<LawB
   }
   const wanted = selectTasks(tasks);
   const present = wanted.filter((task) => existsSync(join(predictionsDir, `${task}.json`)));
-  const context: ScorerContext = { labels: await loadLabelLists(dataDir), scorerDataDir: join(dataDir, 'scorer-data') };
+  const context: ScorerContext = {
+    labels: await loadLabelLists(dataDir),
+    scorerDataDir: join(dataDir, 'scorer-data'),
+  };
   const results: LawBenchResults['tasks'] = {};
   for (const task of present) {
     const items = await readPredictionFile(join(predictionsDir, `${task}.json`));
@@ -80,16 +88,22 @@ export async function scoreLawBench(options: ScoreLawBenchOptions): Promise<LawB
     results[task] = { task, ...score };
     onProgress?.({ task, done: Object.keys(results).length, total: present.length, score });
   }
-  return summarize(results, wanted.filter((task) => !present.includes(task)));
+  return summarize(
+    results,
+    wanted.filter((task) => !present.includes(task)),
+  );
 }
 
 /** Averages of a set of task results. */
 export function summarize(tasks: LawBenchResults['tasks'], missing: LawBenchTaskId[] = []): LawBenchResults {
   const scored = LAWBENCH_TASKS.filter((task) => tasks[task] !== undefined).map((task) => tasks[task]!);
-  const average = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN);
+  const average = (values: number[]) =>
+    values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
   const levels: LawBenchResults['levels'] = {};
   for (const level of ['memorization', 'understanding', 'applying'] as const) {
-    const values = scored.filter((result) => LAWBENCH_TASK_INFO[result.task].level === level).map((r) => r.score);
+    const values = scored
+      .filter((result) => LAWBENCH_TASK_INFO[result.task].level === level)
+      .map((r) => r.score);
     if (values.length) levels[level] = average(values);
   }
   return {
@@ -105,7 +119,12 @@ function selectTasks(tasks: string[] | undefined): LawBenchTaskId[] {
   if (!tasks) return [...LAWBENCH_TASKS];
   for (const task of tasks) {
     if (!(LAWBENCH_TASKS as readonly string[]).includes(task)) {
-      throw new EvalOptionError(`unknown LawBench task "${task}" (expected one of 1-1 … 3-8)`, 'tasks', '1-1 … 3-8', task);
+      throw new EvalOptionError(
+        `unknown LawBench task "${task}" (expected one of 1-1 … 3-8)`,
+        'tasks',
+        '1-1 … 3-8',
+        task,
+      );
     }
   }
   return LAWBENCH_TASKS.filter((task) => tasks.includes(task));

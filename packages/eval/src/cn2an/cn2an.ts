@@ -3,7 +3,9 @@ import { NUMBER_CN2AN, NUMBER_LOW_AN2CN, type PyNumber, UNIT_CN2AN, UNIT_LOW_AN2
 
 const ALL_NUM = Object.keys(NUMBER_CN2AN).join('');
 const ALL_UNIT = Object.keys(UNIT_CN2AN).join('');
-const SMART_KEYS = new Set(Array.from('〇零一壹幺二贰两三叁仨四肆五伍六陆七柒八捌九玖十拾百佰千仟万亿点负01234567890.-'));
+const SMART_KEYS = new Set(
+  Array.from('〇零一壹幺二贰两三叁仨四肆五伍六陆七柒八捌九玖十拾百佰千仟万亿点负01234567890.-'),
+);
 
 // cn2an's strict structure, with each character class widened as its "normal" mode does.
 const D0 = '[〇零]';
@@ -60,7 +62,10 @@ export function cn2anSmart(input: string): PyNumber {
       // Smart mode's shortcut for "10.1万" / "10.1": returned without the sign.
       const last = integerPart.slice(-1);
       if (last in UNIT_CN2AN) {
-        return { value: Math.trunc(Number(integerPart.slice(0, -1).normalize('NFKC')) * UNIT_CN2AN[last]), isFloat: false };
+        return {
+          value: Math.trunc(Number(integerPart.slice(0, -1).normalize('NFKC')) * UNIT_CN2AN[last]),
+          isFloat: false,
+        };
       }
       return { value: Number(integerPart.normalize('NFKC')), isFloat: true };
     }

@@ -36,11 +36,34 @@ export const UNIT_CN2AN: Record<string, number> = {
   亿: 100000000,
 };
 
-export const UNIT_LOW_AN2CN: Record<number, string> = { 10: '十', 100: '百', 1000: '千', 10000: '万', 100000000: '亿' };
+export const UNIT_LOW_AN2CN: Record<number, string> = {
+  10: '十',
+  100: '百',
+  1000: '千',
+  10000: '万',
+  100000000: '亿',
+};
 
 export const NUMBER_LOW_AN2CN = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-export const UNIT_LOW_ORDER_AN2CN = ['', '十', '百', '千', '万', '十', '百', '千', '亿', '十', '百', '千', '万', '十', '百', '千'];
+export const UNIT_LOW_ORDER_AN2CN = [
+  '',
+  '十',
+  '百',
+  '千',
+  '万',
+  '十',
+  '百',
+  '千',
+  '亿',
+  '十',
+  '百',
+  '千',
+  '万',
+  '十',
+  '百',
+  '千',
+];
 
 /** A number as Python would hold it: `isFloat` decides how `str()` prints it. */
 export interface PyNumber {

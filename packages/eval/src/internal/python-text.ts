@@ -4,7 +4,8 @@
  */
 
 /** Python's `str.isspace()` set (Unicode White_Space plus the \x1c–\x1f separators). */
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_SPACE =
+  '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const SPACE_RUN = new RegExp(`[${PY_SPACE}]+`, 'u');
 const LEADING = new RegExp(`^[${PY_SPACE}]+`, 'u');
 const TRAILING = new RegExp(`[${PY_SPACE}]+$`, 'u');

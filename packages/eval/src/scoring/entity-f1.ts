@@ -45,6 +45,8 @@ export function entitySoftF1(gold: Map<string, string>, predicted: Map<string, s
 /** 2-6 named entity recognition: soft-F1 over entity types, averaged; abstention recorded as 0 (as upstream). */
 export function scoreEntityRecognition(items: LawBenchPrediction[], context: ScorerContext): TaskScore {
   const types = context.labels['2-6'];
-  const scores = items.map((item) => entitySoftF1(goldEntities(item.refr), extractEntities(item.prediction, types)));
+  const scores = items.map((item) =>
+    entitySoftF1(goldEntities(item.refr), extractEntities(item.prediction, types)),
+  );
   return { score: mean(scores), abstentionRate: 0, n: items.length };
 }

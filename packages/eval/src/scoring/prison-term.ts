@@ -40,5 +40,9 @@ export function scorePrisonTerm(items: LawBenchPrediction[]): TaskScore {
     }
   }
   const meanDistance = counted > 0 ? distanceSum / counted : 0;
-  return { score: (MAX_DISTANCE - meanDistance) / MAX_DISTANCE, abstentionRate: abstained / items.length, n: items.length };
+  return {
+    score: (MAX_DISTANCE - meanDistance) / MAX_DISTANCE,
+    abstentionRate: abstained / items.length,
+    n: items.length,
+  };
 }

@@ -16,7 +16,11 @@ export function labelsIn(prediction: string, labels: readonly string[]): Set<str
   return new Set(labels.filter((label) => prediction.includes(label)));
 }
 
-function scoreSets(items: LawBenchPrediction[], labels: string[], goldOf: (answer: string) => string[]): TaskScore {
+function scoreSets(
+  items: LawBenchPrediction[],
+  labels: string[],
+  goldOf: (answer: string) => string[],
+): TaskScore {
   const scores: number[] = [];
   let abstained = 0;
   for (const item of items) {
@@ -29,7 +33,9 @@ function scoreSets(items: LawBenchPrediction[], labels: string[], goldOf: (answe
 
 /** 2-3 marital disputes: gold = answer[3:-1].split("、"). */
 export function scoreMaritalDisputes(items: LawBenchPrediction[], context: ScorerContext): TaskScore {
-  return scoreSets(items, context.labels['2-3'], (answer) => codePoints(answer).slice(3, -1).join('').split('、'));
+  return scoreSets(items, context.labels['2-3'], (answer) =>
+    codePoints(answer).slice(3, -1).join('').split('、'),
+  );
 }
 
 /** 2-9 event detection: gold = answer.split(";"). */

@@ -21,7 +21,10 @@ export interface ScorerContext {
 }
 
 /** A task scorer. */
-export type TaskScorer = (items: LawBenchPrediction[], context: ScorerContext) => TaskScore | Promise<TaskScore>;
+export type TaskScorer = (
+  items: LawBenchPrediction[],
+  context: ScorerContext,
+) => TaskScore | Promise<TaskScore>;
 
 /** Mean of `values` (0 for none). */
 export function mean(values: number[]): number {
