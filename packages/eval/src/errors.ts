@@ -1,4 +1,5 @@
-/** Base class of every error thrown by `@lawgpt/eval`. */
+/** Base class of every error thrown by `@lawgpt/eval` (shadows the global `EvalError` inside this module only). */
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the project names each package's base error <Package>Error.
 export class EvalError extends Error {
   override name = 'EvalError';
 }

@@ -25,7 +25,7 @@ export function expectScores(results: LawBenchResults, expectations: ScoreExpect
     const { value, abstention, known } = lookup(results, key);
     if (!known) {
       failures.push(
-        `${key}: no score (task not scored; have ${Object.keys(results.tasks).join(', ') || 'none'})`,
+        `${key}: no score (task not scored; have ${Object.keys(results.tasks).sort().join(', ') || 'none'})`,
       );
       lines.push(`✗ ${key.padEnd(14)} missing`);
       continue;
@@ -50,7 +50,7 @@ export function expectScores(results: LawBenchResults, expectations: ScoreExpect
   }
   if (failures.length > 0) {
     throw new ScoreExpectationError(
-      `${failures.length} score expectation(s) failed:\n${lines.join('\n')}`,
+      `${failures.length} score expectation(s) failed:\n${failures.map((line) => `  - ${line}`).join('\n')}\n${lines.join('\n')}`,
       failures,
     );
   }

@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommandArgs, UsageError } from '../command.js';
+import { evalCommand } from './eval.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lawgpt-eval-'));
+  await mkdir(join(dir, 'scorer-data'));
+  await mkdir(join(dir, 'preds'));
+  await writeFile(join(dir, 'scorer-data', 'labels.json'), JSON.stringify({ labels: {} }));
+  const items = Object.fromEntries(
+    ['A', 'B', 'C', 'D'].map((letter, index) => [
+      String(index),
+      {
+        origin_prompt: [{ role: 'HUMAN', prompt: 'q' }],
+        prediction: index < 3 ? `选${letter}` : '不知道',
+        refr: `正确答案：${letter}。`,
+      },
+    ]),
+  );
+  await writeFile(join(dir, 'preds', '1-2.json'), JSON.stringify(items));
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
+}
+
+describe('lawgpt eval', () => {
+  it('lawbench --json prints per-task score, abstention and n', async () => {
+    const { io, out, err } = capture();
+    const argv = ['lawbench', '--predictions', join(dir, 'preds'), '--data', dir, '--json'];
+    expect(await evalCommand.run(parseCommandArgs(evalCommand, argv), io)).toBe(0);
+    const json = JSON.parse(out.join(''));
+    expect(json.tasks['1-2']).toEqual({ task: '1-2', score: 0.75, abstentionRate: 0.25, n: 4 });
+    expect(err.join('')).toContain('scored 1 tasks');
+  });
+
+  it('lawbench prints a table by default and report writes html', async () => {
+    const { io, out } = capture();
+    await evalCommand.run(
+      parseCommandArgs(evalCommand, ['lawbench', '--predictions', join(dir, 'preds'), '--data', dir]),
+      io,
+    );
+    expect(out.join('')).toMatch(/1-2\s+75.00\s+25.00/);
+    const html = join(dir, 'r.html');
+    await evalCommand.run(
+      parseCommandArgs(evalCommand, [
+        'report',
+        '--predictions',
+        join(dir, 'preds'),
+        '--data',
+        dir,
+        '--format',
+        'html',
+        '--out',
+        html,
+      ]),
+      capture().io,
+    );
+    expect(await readFile(html, 'utf8')).toContain('<svg');
+  });
+
+  it('rejects a missing subcommand or option as a usage error', async () => {
+    await expect(evalCommand.run(parseCommandArgs(evalCommand, []), capture().io)).rejects.toBeInstanceOf(
+      UsageError,
+    );
+    await expect(evalCommand.run(parseCommandArgs(evalCommand, ['lawbench']), capture().io)).rejects.toThrow(
+      /--predictions/,
+    );
+  });
+});
