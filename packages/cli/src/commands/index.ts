@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
 import { inferCommand } from './infer.js';
 import { mergeCommand } from './merge.js';
 import { serveCommand } from './serve.js';
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   sftCommand,
   mergeCommand,
   inferCommand,
+  evalCommand,
   serveCommand,
   versionCommand,
 ];
