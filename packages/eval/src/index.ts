@@ -1,4 +1,6 @@
 export { cn2anTransform } from './cn2an/transform.js';
+export type { DiscAccuracy, DiscQuestion, DiscResults, RunDiscOptions } from './disc-law-eval.js';
+export { discPrompt, extractChoice, readDiscQuestions, runDiscLawEval, scoreDisc } from './disc-law-eval.js';
 export {
   EvalEndpointError,
   EvalError,
@@ -17,6 +19,8 @@ export {
 } from './lawbench-predictions.js';
 export type { CognitiveLevel, LawBenchTaskId, LawBenchTaskInfo } from './lawbench-tasks.js';
 export { isLawBenchTask, LAWBENCH_TASK_INFO, LAWBENCH_TASKS } from './lawbench-tasks.js';
+export type { PerplexityOptions, PerplexityResult } from './perplexity.js';
+export { chunkText, perplexity } from './perplexity.js';
 export type { PublishedResult } from './published-results.js';
 export { publishedScores, readPublishedResults } from './published-results.js';
 export type { ReportOptions } from './report/lawbench-report.js';
