@@ -35,7 +35,10 @@ export function annotateEdits(
   const tgt = charTokens(toSimplified(squeeze(target)));
   const counts = annotateTokens(src, tgt, resources, budget);
   // LawBench's ChERRANT re-annotates a sentence that timed out against the target "无".
-  return counts ?? (annotateTokens(src, charTokens('无'), resources, budget) as EditCounts);
+  return (
+    counts ??
+    (annotateTokens(src, charTokens('无'), resources, { maxWork: Number.POSITIVE_INFINITY }) as EditCounts)
+  );
 }
 
 function annotateTokens(
