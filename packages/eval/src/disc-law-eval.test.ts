@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discPrompt, extractChoice, readDiscQuestions, runDiscLawEval } from './disc-law-eval.js';
+import {
+  discPrompt,
+  extractChoice,
+  readDiscQuestions,
+  renderDiscMarkdown,
+  runDiscLawEval,
+} from './disc-law-eval.js';
 import { chunkText, perplexity } from './perplexity.js';
 
 const dirs: string[] = [];
@@ -41,6 +47,7 @@ describe('DISC-Law-Eval multiple choice', () => {
     expect(results.bySource.exam2).toEqual({ correct: 1, n: 1, accuracy: 1 });
     expect(results.single.accuracy).toBe(0.5);
     expect(results.multi.accuracy).toBe(1);
+    expect(renderDiscMarkdown(results, 'm')).toContain('| exam1 | 50.00 | 1/2 |');
   });
 });
 

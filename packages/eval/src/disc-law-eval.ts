@@ -168,3 +168,17 @@ export function scoreDisc(items: DiscResults['items']): DiscResults {
     items,
   };
 }
+
+/** Markdown table of DISC-Law-Eval accuracy: one row per source, then single, multi and overall (×100). */
+export function renderDiscMarkdown(results: DiscResults, model = 'ours'): string {
+  const row = (label: string, accuracy: DiscAccuracy) =>
+    `| ${label} | ${(accuracy.accuracy * 100).toFixed(2)} | ${accuracy.correct}/${accuracy.n} |`;
+  const lines = [`| source | ${model} accuracy | correct |`, '|---|---|---|'];
+  for (const [source, accuracy] of Object.entries(results.bySource)) lines.push(row(source, accuracy));
+  lines.push(
+    row('single answer', results.single),
+    row('multiple answers', results.multi),
+    row('overall', results.overall),
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,6 +1,13 @@
 export { cn2anTransform } from './cn2an/transform.js';
 export type { DiscAccuracy, DiscQuestion, DiscResults, RunDiscOptions } from './disc-law-eval.js';
-export { discPrompt, extractChoice, readDiscQuestions, runDiscLawEval, scoreDisc } from './disc-law-eval.js';
+export {
+  discPrompt,
+  extractChoice,
+  readDiscQuestions,
+  renderDiscMarkdown,
+  runDiscLawEval,
+  scoreDisc,
+} from './disc-law-eval.js';
 export {
   EvalEndpointError,
   EvalError,

@@ -1,4 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +68,54 @@ describe('lawgpt eval', () => {
       capture().io,
     );
     expect(await readFile(html, 'utf8')).toContain('<svg');
+  });
+
+  it('run asks an OpenAI-compatible endpoint, writes predictions and prints scores', async () => {
+    await mkdir(join(dir, 'zero_shot'), { recursive: true });
+    const items = ['A', 'B'].map((letter, index) => ({
+      instruction: '选择',
+      question: `题${index}`,
+      answer: `正确答案：${letter}。`,
+    }));
+    await writeFile(join(dir, 'zero_shot', '1-2.json'), JSON.stringify(items));
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        const prompt = JSON.parse(body).messages.at(-1).content as string;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ choices: [{ message: { content: prompt.endsWith('题0') ? 'A' : 'C' } }] }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const { io, out, err } = capture();
+      const argv = [
+        'run',
+        '--base-url',
+        `http://127.0.0.1:${port}/v1`,
+        '--model',
+        'm',
+        '--data',
+        dir,
+        '--output',
+        join(dir, 'run'),
+        '--tasks',
+        '1-2',
+        '--json',
+      ];
+      expect(await evalCommand.run(parseCommandArgs(evalCommand, argv), io)).toBe(0);
+      expect(JSON.parse(out.join('')).tasks['1-2'].score).toBe(0.5);
+      expect(err.join('')).toContain('generated 2 predictions');
+      expect(JSON.parse(await readFile(join(dir, 'run', '1-2.json'), 'utf8'))['1'].prediction).toBe('C');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('rejects a missing subcommand or option as a usage error', async () => {

@@ -7,9 +7,11 @@ import {
   openAiGenerator,
   readPublishedResults,
   renderCsvReport,
+  renderDiscMarkdown,
   renderHtmlReport,
   renderJsonReport,
   renderMarkdownReport,
+  runDiscLawEval,
   runLawBench,
   scoreLawBench,
 } from '@lawgpt/eval';
@@ -138,11 +140,39 @@ async function runCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
   return 0;
 }
 
+async function discCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
+  const baseUrl = string(args, 'base-url');
+  const model = string(args, 'model');
+  const data = string(args, 'data');
+  if (!baseUrl || !model || !data)
+    throw new UsageError('disc needs --base-url URL, --model NAME and --data DIR (DISC-Law-Eval folder)');
+  const limit = string(args, 'limit');
+  const results = await runDiscLawEval({
+    generator: openAiGenerator({
+      baseUrl,
+      model,
+      apiKey: string(args, 'api-key') ?? process.env.OPENAI_API_KEY,
+    }),
+    dataDir: data,
+    limit: limit === undefined ? undefined : Number(limit),
+    concurrency: Number(string(args, 'concurrency') ?? 4),
+    onProgress: ({ done, total }) => io.stderr(`\rDISC-Law-Eval ${done}/${total}   `),
+  });
+  io.stderr('\n');
+  const { items: _items, ...summary } = results;
+  await output(
+    args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderDiscMarkdown(results, model),
+    args,
+    io,
+  );
+  return 0;
+}
+
 /** `lawgpt eval`: score LawBench predictions, generate them from an OpenAI-compatible endpoint, render reports. */
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'LawBench evaluation: score predictions exactly like LawBench, run a model, write reports',
-  usage: 'lawgpt eval <lawbench|run|report> [options]',
+  usage: 'lawgpt eval <lawbench|run|report|disc> [options]',
   options: {
     predictions: {
       type: 'string',
@@ -189,7 +219,8 @@ export const evalCommand: Command = {
   lawgpt eval lawbench --predictions predictions/zero_shot/GPT4 --data ../shared/data/lawbench
   lawgpt eval lawbench --predictions out/ --json
   lawgpt eval run --base-url http://localhost:8000/v1 --model my-model --output out/ --limit 20
-  lawgpt eval report --predictions out/ --format html --compare GPT4 --out report.html`,
+  lawgpt eval report --predictions out/ --format html --compare GPT4 --out report.html
+  lawgpt eval disc --base-url http://localhost:8000/v1 --model my-model --data ../shared/data/disc-law-eval`,
   async run(args, io) {
     const [sub] = args.positionals;
     if (sub === 'lawbench') return scoreCommand(args, io);
@@ -199,6 +230,7 @@ export const evalCommand: Command = {
         io,
       );
     if (sub === 'run') return runCommand(args, io);
-    throw new UsageError(`unknown eval subcommand '${sub ?? ''}' (lawbench, run, report)`);
+    if (sub === 'disc') return discCommand(args, io);
+    throw new UsageError(`unknown eval subcommand '${sub ?? ''}' (lawbench, run, report, disc)`);
   },
 };
