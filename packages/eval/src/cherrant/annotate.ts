@@ -1,5 +1,6 @@
 import { pySplitWhitespace } from '../internal/python-text.js';
 import {
+  type AlignedSpan,
   type AlignmentBudget,
   alignmentOperations,
   DEFAULT_ALIGNMENT_BUDGET,
@@ -87,20 +88,67 @@ function distinctEditLists(
   const srcTexts = src.map((token) => token.text);
   const tgtTexts = tgt.map((token) => token.text);
   const seen = new Set<string>();
+  const merged = new Set<string>();
   const lists: ReturnType<typeof mergeAlignment>[] = [];
   const complete = forEachCheapestAlignment(
     ops,
     (alignment) => {
+      // Alignments with the same merge key merge to the same edits: merge each key once.
+      const key = mergeKey(alignment);
+      if (merged.has(key)) return;
+      merged.add(key);
       const edits = mergeAlignment(alignment, srcTexts, tgtTexts);
-      const key = JSON.stringify(edits);
-      if (seen.has(key)) return;
-      seen.add(key);
+      const editsKey = JSON.stringify(edits);
+      if (seen.has(editsKey)) return;
+      seen.add(editsKey);
       lists.push(edits);
     },
     budget,
     work,
   );
   return complete.complete ? lists : undefined;
+}
+
+/**
+ * What ChERRANT's merger output depends on: runs of M collapse to their span, each T stays, and each run of other
+ * operations collapses to its span and operation set — except a run of only D and I, which the merger keeps as is.
+ */
+export function mergeKey(alignment: AlignedSpan[]): string {
+  const parts: string[] = [];
+  let index = 0;
+  while (index < alignment.length) {
+    const first = alignment[index][0][0];
+    if (first === 'T') {
+      parts.push(alignment[index].join(','));
+      index += 1;
+      continue;
+    }
+    let end = index;
+    const isM = first === 'M';
+    let hasS = false;
+    let hasD = false;
+    let hasI = false;
+    while (end < alignment.length) {
+      const op = alignment[end][0][0];
+      if (isM ? op !== 'M' : op === 'M' || op === 'T') break;
+      if (op === 'S') hasS = true;
+      else if (op === 'D') hasD = true;
+      else if (op === 'I') hasI = true;
+      end += 1;
+    }
+    const head = alignment[index];
+    const tail = alignment[end - 1];
+    if (!isM && !hasS && hasD && hasI) {
+      for (let k = index; k < end; k++) parts.push(alignment[k].join(','));
+    } else {
+      const ops = isM
+        ? 'M'
+        : `${hasS ? 'S' : ''}${hasD ? 'D' : ''}${hasI ? 'I' : ''}${end - index === 1 ? '1' : ''}`;
+      parts.push(`${ops},${head[1]},${tail[2]},${head[3]},${tail[4]}`);
+    }
+    index = end;
+  }
+  return parts.join(';');
 }
 
 /** True/false positives and false negatives of one hypothesis vs one reference (span-level correction). */
