@@ -50,6 +50,26 @@ describe('runLawBench', () => {
     expect(run.results?.tasks['1-2']?.score).toBeCloseTo(0.6, 12);
   });
 
+  it('one-shot reads one_shot/<task>.json', async () => {
+    const dataDir = await fakeData();
+    await mkdir(join(dataDir, 'one_shot'));
+    await writeFile(
+      join(dataDir, 'one_shot', '1-2.json'),
+      JSON.stringify([
+        { instruction: '示例：题X 答案A。请回答。', question: '题Y', answer: '正确答案：A。' },
+      ]),
+    );
+    const prompts: string[] = [];
+    await runLawBench({
+      generator: { generate: async (prompt) => (prompts.push(prompt), 'A') },
+      dataDir,
+      outputDir: join(dataDir, 'one'),
+      shot: 'one',
+      tasks: ['1-2'],
+    });
+    expect(prompts).toEqual(['示例：题X 答案A。请回答。\n题Y']);
+  });
+
   it('resumes without asking finished items again, retries failures and honours --limit', async () => {
     const dataDir = await fakeData();
     const outputDir = join(dataDir, 'out');
