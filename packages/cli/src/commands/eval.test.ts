@@ -3,6 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLlamaConfig, createRandomModel } from '@lawgpt/llama-core';
+import { createCharacterTokenizer } from '@lawgpt/tokenizer-legal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandArgs, UsageError } from '../command.js';
 import { evalCommand } from './eval.js';
@@ -116,6 +118,56 @@ describe('lawgpt eval', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('run and perplexity use a local model folder with --model-dir', async () => {
+    const tokenizer = createCharacterTokenizer({ texts: ['选择题正确答案是甲乙丙丁'] });
+    const config = createLlamaConfig({
+      vocabSize: tokenizer.vocabSize,
+      hiddenSize: 16,
+      intermediateSize: 32,
+      numHiddenLayers: 1,
+      numAttentionHeads: 2,
+    });
+    const model = await createRandomModel(config, { seed: 9, std: 0.002 });
+    await model.save(join(dir, 'local'));
+    await tokenizer.save(join(dir, 'local'));
+    model.dispose();
+    const { io, out } = capture();
+    const argv = [
+      'run',
+      '--model-dir',
+      join(dir, 'local'),
+      '--data',
+      dir,
+      '--output',
+      join(dir, 'run-local'),
+      '--tasks',
+      '1-2',
+      '--json',
+    ];
+    expect(await evalCommand.run(parseCommandArgs(evalCommand, argv), io)).toBe(0);
+    expect(JSON.parse(out.join('')).tasks['1-2'].n).toBe(2);
+    expect(Object.keys(JSON.parse(await readFile(join(dir, 'run-local', '1-2.json'), 'utf8')))).toEqual([
+      '0',
+      '1',
+    ]);
+    // A near-uniform random model: perplexity close to the vocabulary size.
+    await writeFile(join(dir, 'held-out.txt'), '正确答案是甲。\n选择题。\n');
+    const perplexity = capture();
+    const pplArgs = [
+      'perplexity',
+      '--model-dir',
+      join(dir, 'local'),
+      '--text',
+      join(dir, 'held-out.txt'),
+      '--json',
+    ];
+    expect(await evalCommand.run(parseCommandArgs(evalCommand, pplArgs), perplexity.io)).toBe(0);
+    const result = JSON.parse(perplexity.out.join(''));
+    expect(result.tokens).toBeGreaterThan(5);
+    expect(result.perplexity).toBeGreaterThan(tokenizer.vocabSize * 0.8);
+    expect(result.perplexity).toBeLessThan(tokenizer.vocabSize * 1.25);
   });
 
   it('rejects a missing subcommand or option as a usage error', async () => {

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '@lawgpt/data-gen';
 import {
   LAWBENCH_TASK_INFO,
   LAWBENCH_TASKS,
   type LawBenchResults,
   openAiGenerator,
+  perplexity,
   readPublishedResults,
   renderCsvReport,
   renderDiscMarkdown,
@@ -14,8 +15,13 @@ import {
   runDiscLawEval,
   runLawBench,
   scoreLawBench,
+  type TextGenerator,
+  type TextScorer,
 } from '@lawgpt/eval';
+import type { BackendName } from '@lawgpt/llama-core';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { createLlamaGenerator } from '../eval/llama-generator.js';
+import { loadRuntime } from '../runtime.js';
 
 const string = (args: ParsedArgs, key: string) => args.values[key] as string | undefined;
 
@@ -74,11 +80,50 @@ async function render(
 async function output(text: string, args: ParsedArgs, io: CommandIO): Promise<void> {
   const out = string(args, 'out');
   if (out) {
-    await writeFile(out, text);
+    await writeFileAtomic(out, text);
     io.stderr(`wrote ${out}\n`);
   } else {
     io.stdout(text);
   }
+}
+
+/** The model under evaluation: a local folder (`--model-dir`) or an OpenAI-compatible endpoint. */
+async function openGenerator(
+  args: ParsedArgs,
+  sub: string,
+): Promise<{
+  generator: TextGenerator & Partial<TextScorer>;
+  name: string;
+  local: boolean;
+  close: () => void;
+}> {
+  const modelDir = string(args, 'model-dir');
+  if (modelDir) {
+    const runtime = await loadRuntime({
+      modelDir,
+      tokenizerPath: string(args, 'tokenizer'),
+      adapterDir: string(args, 'adapter'),
+      backend: string(args, 'backend') as BackendName | undefined,
+    });
+    return {
+      generator: createLlamaGenerator({ model: runtime.model, tokenizer: runtime.tokenizer }),
+      name: string(args, 'model') ?? basename(modelDir),
+      local: true,
+      close: () => runtime.model.dispose(),
+    };
+  }
+  const baseUrl = string(args, 'base-url');
+  const model = string(args, 'model');
+  if (!baseUrl || !model) {
+    throw new UsageError(`${sub} needs --model-dir DIR (a local model) or --base-url URL with --model NAME`);
+  }
+  const apiKey = string(args, 'api-key') ?? process.env.OPENAI_API_KEY;
+  return {
+    generator: openAiGenerator({ baseUrl, model, apiKey }),
+    name: model,
+    local: false,
+    close: () => {},
+  };
 }
 
 async function scoreCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
@@ -100,11 +145,8 @@ async function scoreCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
 }
 
 async function runCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
-  const baseUrl = string(args, 'base-url');
-  const model = string(args, 'model');
   const outputDir = string(args, 'output');
-  if (!baseUrl || !model || !outputDir)
-    throw new UsageError('run needs --base-url URL, --model NAME and --output DIR');
+  if (!outputDir) throw new UsageError('run needs --output DIR');
   const data = dataDir(args);
   const number = (key: string) => {
     const value = string(args, key);
@@ -116,11 +158,7 @@ async function runCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
   };
   const shot = string(args, 'shot') ?? 'zero';
   if (shot !== 'zero' && shot !== 'one') throw new UsageError(`--shot must be zero or one, got ${shot}`);
-  const generator = openAiGenerator({
-    baseUrl,
-    model,
-    apiKey: string(args, 'api-key') ?? process.env.OPENAI_API_KEY,
-  });
+  const { generator, name: model, local, close } = await openGenerator(args, 'run');
   const run = await runLawBench({
     generator,
     dataDir: data,
@@ -128,36 +166,33 @@ async function runCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
     shot,
     tasks: list(string(args, 'tasks')),
     limit: number('limit'),
-    concurrency: number('concurrency'),
+    // a local model runs one generation at a time
+    concurrency: local ? 1 : number('concurrency'),
     retries: number('retries'),
     onProgress: ({ task, done, total, itemsPerSecond, etaSeconds }) =>
       io.stderr(
         `\r${task}: ${done}/${total}  ${itemsPerSecond.toFixed(2)} items/s  ETA ${Number.isFinite(etaSeconds) ? Math.round(etaSeconds) : '?'} s   `,
       ),
   });
+  close();
   io.stderr(`\ngenerated ${run.generated} predictions into ${outputDir}\n`);
   if (run.results) await output(await render(run.results, args, data, model), args, io);
   return 0;
 }
 
 async function discCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
-  const baseUrl = string(args, 'base-url');
-  const model = string(args, 'model');
   const data = string(args, 'data');
-  if (!baseUrl || !model || !data)
-    throw new UsageError('disc needs --base-url URL, --model NAME and --data DIR (DISC-Law-Eval folder)');
+  if (!data) throw new UsageError('disc needs --data DIR (the DISC-Law-Eval folder)');
   const limit = string(args, 'limit');
+  const { generator, name: model, local, close } = await openGenerator(args, 'disc');
   const results = await runDiscLawEval({
-    generator: openAiGenerator({
-      baseUrl,
-      model,
-      apiKey: string(args, 'api-key') ?? process.env.OPENAI_API_KEY,
-    }),
+    generator,
     dataDir: data,
     limit: limit === undefined ? undefined : Number(limit),
-    concurrency: Number(string(args, 'concurrency') ?? 4),
+    concurrency: local ? 1 : Number(string(args, 'concurrency') ?? 4),
     onProgress: ({ done, total }) => io.stderr(`\rDISC-Law-Eval ${done}/${total}   `),
   });
+  close();
   io.stderr('\n');
   const { items: _items, ...summary } = results;
   await output(
@@ -168,11 +203,31 @@ async function discCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
   return 0;
 }
 
+async function perplexityCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
+  const path = string(args, 'text');
+  if (!path) throw new UsageError('perplexity needs --text FILE (held-out text)');
+  if (!string(args, 'model-dir')) throw new UsageError('perplexity needs --model-dir DIR (a local model)');
+  const { generator, name, close } = await openGenerator(args, 'perplexity');
+  const result = await perplexity({
+    scorer: generator as TextScorer,
+    path,
+    onProgress: ({ done, total, tokens }) =>
+      io.stderr(`\rperplexity ${done}/${total} chunks, ${tokens} tokens   `),
+  });
+  close();
+  io.stderr('\n');
+  const text = args.values.json
+    ? `${JSON.stringify({ model: name, ...result }, null, 2)}\n`
+    : `${name}: perplexity ${result.perplexity.toFixed(3)} (mean NLL ${result.meanNll.toFixed(4)} nats over ${result.tokens} tokens, ${result.chunks} chunks)\n`;
+  await output(text, args, io);
+  return 0;
+}
+
 /** `lawgpt eval`: score LawBench predictions, generate them from an OpenAI-compatible endpoint, render reports. */
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'LawBench evaluation: score predictions exactly like LawBench, run a model, write reports',
-  usage: 'lawgpt eval <lawbench|run|report|disc> [options]',
+  usage: 'lawgpt eval <lawbench|run|report|disc|perplexity> [options]',
   options: {
     predictions: {
       type: 'string',
@@ -193,6 +248,27 @@ export const evalCommand: Command = {
       description: 'published models to show beside ours, e.g. GPT4,GPT-3.5-turbo-0613',
     },
     out: { type: 'string', valueName: 'FILE', description: 'write the report to FILE instead of stdout' },
+    'model-dir': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'run/disc/perplexity: a local HF model folder (instead of --base-url)',
+    },
+    adapter: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'with --model-dir: a PEFT LoRA adapter on top',
+    },
+    tokenizer: {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'with --model-dir: tokenizer (default: the model folder)',
+    },
+    backend: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'with --model-dir: tensorflow | gpu | wasm | cpu',
+    },
+    text: { type: 'string', valueName: 'FILE', description: 'perplexity: held-out text file' },
     model: {
       type: 'string',
       valueName: 'NAME',
@@ -220,6 +296,8 @@ export const evalCommand: Command = {
   lawgpt eval lawbench --predictions out/ --json
   lawgpt eval run --base-url http://localhost:8000/v1 --model my-model --output out/ --limit 20
   lawgpt eval report --predictions out/ --format html --compare GPT4 --out report.html
+  lawgpt eval run --model-dir ./lawgpt --adapter ./sft-lora --output out/ --tasks 3-3,3-4 --limit 50
+  lawgpt eval perplexity --model-dir ./lawgpt --text held-out.txt
   lawgpt eval disc --base-url http://localhost:8000/v1 --model my-model --data ../shared/data/disc-law-eval`,
   async run(args, io) {
     const [sub] = args.positionals;
@@ -231,6 +309,7 @@ export const evalCommand: Command = {
       );
     if (sub === 'run') return runCommand(args, io);
     if (sub === 'disc') return discCommand(args, io);
-    throw new UsageError(`unknown eval subcommand '${sub ?? ''}' (lawbench, run, report, disc)`);
+    if (sub === 'perplexity') return perplexityCommand(args, io);
+    throw new UsageError(`unknown eval subcommand '${sub ?? ''}' (lawbench, run, report, disc, perplexity)`);
   },
 };

@@ -30,7 +30,9 @@ describe('createLlamaGenerator', async () => {
     expect(values).toHaveLength(ids.length - 1);
     const logits = model.forward([ids]);
     const rows = (await tf.logSoftmax(logits).array()) as number[][][];
-    values.forEach((value, t) => expect(value).toBeCloseTo(rows[0][t][ids[t + 1]], 5));
+    values.forEach((value, t) => {
+      expect(value).toBeCloseTo(rows[0][t][ids[t + 1]], 5);
+    });
     logits.dispose();
   });
 });
