@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Adds up the vitest JSON results that each package's test run wrote (packages/*/test-results.json)
 // and prints one closing line for the whole repository: "Tests: N passed, N failed, N skipped".
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
