@@ -6,7 +6,7 @@ export { runDemo } from './demo/run-demo.js';
 export { formatMainHelp, main } from './main.js';
 export { commaList, numberValue, repeatedValues, requireString } from './option-values.js';
 export type { ProgressFields } from './progress.js';
-export { formatDuration, formatProgress } from './progress.js';
+export { formatDuration, formatProgress, formatTrainingProgress } from './progress.js';
 export type { CliTokenizer, LoadRuntimeOptions, Runtime } from './runtime.js';
 export { loadRuntime } from './runtime.js';
 export type { ChatFormatter, ChatMessage } from './serve/chat-prompt.js';

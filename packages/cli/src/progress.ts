@@ -1,3 +1,5 @@
+import type { TrainingProgress } from '@lawgpt/lora';
+
 /** Seconds as `1h02m`, `3m05s` or `42s`. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -37,4 +39,16 @@ export function formatProgress({ label, done, total, rate, etaSeconds, extra = {
   const speed = rate ? ` | ${rate[0].toFixed(rate[0] < 10 ? 2 : 0)} ${rate[1]}` : '';
   const eta = etaSeconds !== undefined ? ` | ETA ${formatDuration(etaSeconds)}` : '';
   return `${label} ${done}/${total}${percent}${pairs.join('')}${speed}${eta}`;
+}
+
+/** The progress line of one training step (`trainCausalLm`'s `onProgress`). */
+export function formatTrainingProgress(label: string, progress: TrainingProgress): string {
+  return formatProgress({
+    label,
+    done: progress.step,
+    total: progress.totalSteps,
+    rate: [progress.tokensPerSecond, 'tok/s'],
+    etaSeconds: progress.etaSeconds,
+    extra: { loss: progress.loss, lr: progress.learningRate, epoch: Number(progress.epoch.toFixed(2)) },
+  });
 }

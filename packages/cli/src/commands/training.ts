@@ -14,7 +14,7 @@ import { loadTokenizer } from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
 import { commaList, numberValue } from '../option-values.js';
-import { formatProgress } from '../progress.js';
+import { formatTrainingProgress } from '../progress.js';
 import type { CliTokenizer } from '../runtime.js';
 
 /** A number option by name (`undefined` when absent). */
@@ -179,16 +179,8 @@ export async function runTraining(
     padId: tokenizer.padId ?? 0,
     signal: controller.signal,
     onProgress: (progress) => {
-      const extra = { loss: progress.loss, lr: progress.learningRate, epoch: progress.epoch };
-      const line = formatProgress({
-        label,
-        done: progress.step,
-        total: progress.totalSteps,
-        rate: [progress.tokensPerSecond, 'tok/s'],
-        etaSeconds: progress.etaSeconds,
-        extra,
-      });
-      io.stderr(`${progress.resumed ? `${label}: resumed from checkpoint\n` : ''}${line}\n`);
+      const resumed = progress.resumed ? `${label}: resumed from checkpoint\n` : '';
+      io.stderr(`${resumed}${formatTrainingProgress(label, progress)}\n`);
     },
   }).finally(() => process.off('SIGINT', onSignal));
   if (result.aborted) {

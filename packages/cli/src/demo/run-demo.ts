@@ -32,7 +32,7 @@ import {
 } from '@lawgpt/lora';
 import { createCharacterTokenizer, extendTokenizer, tokenStats } from '@lawgpt/tokenizer-legal';
 import type { CommandIO } from '../command.js';
-import { formatProgress } from '../progress.js';
+import { formatTrainingProgress } from '../progress.js';
 import { demoLegalTerms, statuteExcerpt } from './statute-excerpt.js';
 
 /** Options of {@link runDemo}. */
@@ -61,16 +61,7 @@ export interface DemoResult {
 
 const progressPrinter = (io: CommandIO, label: string) => (progress: TrainingProgress) => {
   if (progress.step % 25 !== 0 && progress.step !== progress.totalSteps) return;
-  const extra = { loss: progress.loss, lr: progress.learningRate };
-  const line = formatProgress({
-    label,
-    done: progress.step,
-    total: progress.totalSteps,
-    rate: [progress.tokensPerSecond, 'tok/s'],
-    etaSeconds: progress.etaSeconds,
-    extra,
-  });
-  io.stderr(`  ${line}\n`);
+  io.stderr(`  ${formatTrainingProgress(label, progress)}\n`);
 };
 
 /** Mean ROUGE-L F1 over jieba words of greedy answers against the references. */

@@ -1,18 +1,8 @@
-/** Sampling settings of one request, as the OpenAI API names them (camelCase). */
-export interface CompletionRequest {
+import type { SamplingFields } from './openai-request.js';
+
+/** One completion request: the prompt and the validated sampling fields of the HTTP request. */
+export interface CompletionRequest extends Omit<SamplingFields, 'stream'> {
   prompt: string;
-  /** Most new tokens (OpenAI `max_tokens`). */
-  maxTokens: number;
-  temperature: number;
-  topP: number;
-  /** Extension: top-k (0 = off). */
-  topK: number;
-  /** Extension: repetition penalty (1 = off). */
-  repetitionPenalty: number;
-  /** Extension: beam search width (1 = sampling/greedy). */
-  numBeams: number;
-  stop: string[];
-  seed?: number;
   signal: AbortSignal;
 }
 
