@@ -1,18 +1,9 @@
-import { existsSync } from 'node:fs';
-import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
-import {
-  type BackendName,
-  type GenerateOptions,
-  type GenerateResult,
-  generate,
-  generateBatch,
-  type LlamaModel,
-} from '@lawgpt/llama-core';
+import { type BackendName, generate, type LlamaModel } from '@lawgpt/llama-core';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { requireString } from '../option-values.js';
 import { type CliTokenizer, loadRuntime } from '../runtime.js';
 
-type Sampling = Omit<GenerateOptions, 'model' | 'tokenizer' | 'prompt' | 'inputIds'>;
+import { runBatch, type Sampling } from './infer-batch.js';
 
 /** `lawgpt infer`: generate from a local HF LLaMA folder, streaming one prompt or a JSONL batch. */
 export const inferCommand: Command = {
@@ -195,123 +186,6 @@ async function streamPrompt(
     `${tokens} tokens in ${seconds.toFixed(1)} s (${(tokens / seconds).toFixed(1)} tokens/s), finish: ${reason}\n`,
   );
   return 0;
-}
-
-interface BatchRecord {
-  id: string;
-  prompt: string;
-}
-
-async function runBatch(
-  model: LlamaModel,
-  tokenizer: Tokenizer,
-  { input: inputPath, output: outputPath }: { input: string; output: string },
-  batchSize: number,
-  sampling: Sampling,
-  io: CommandIO,
-): Promise<number> {
-  const records = await readInput(inputPath);
-  const partialPath = `${outputPath}.partial`;
-  const done = await readDone(existsSync(partialPath) ? partialPath : outputPath);
-  // rewrite the finished records (dropping a torn last line) before appending to them
-  await writeFile(`${partialPath}.tmp`, done.lines.map((line) => `${line}\n`).join(''));
-  await rename(`${partialPath}.tmp`, partialPath);
-  const todo = records.filter((record) => !done.ids.has(record.id));
-  io.stderr(
-    `${records.length} prompts, ${records.length - todo.length} already done, ${todo.length} to generate\n`,
-  );
-  const started = performance.now();
-  let tokens = 0;
-  let finished = 0;
-  for (let offset = 0; offset < todo.length; offset += batchSize) {
-    const group = todo.slice(offset, offset + batchSize);
-    const results = await generateGroup(model, tokenizer, group, sampling);
-    const lines = results.map((result, index) =>
-      JSON.stringify({
-        id: group[index].id,
-        prompt: group[index].prompt,
-        output: result.text,
-        finish_reason: result.finishReason,
-        tokens: result.tokenIds.length,
-      }),
-    );
-    await appendFile(partialPath, lines.map((line) => `${line}\n`).join(''));
-    finished += group.length;
-    tokens += results.reduce((sum, result) => sum + result.tokenIds.length, 0);
-    const seconds = (performance.now() - started) / 1000;
-    const eta = (seconds / finished) * (todo.length - finished);
-    io.stderr(
-      `[${finished}/${todo.length}] ${(tokens / seconds).toFixed(1)} tokens/s, ETA ${eta.toFixed(0)} s\n`,
-    );
-  }
-  await rename(partialPath, outputPath);
-  io.stderr(`wrote ${records.length} records to ${outputPath}\n`);
-  return 0;
-}
-
-/** Several prompts decoded together (left-padded), or one at a time for beam search. */
-async function generateGroup(
-  model: LlamaModel,
-  tokenizer: Tokenizer,
-  group: BatchRecord[],
-  sampling: Sampling,
-): Promise<GenerateResult[]> {
-  if ((sampling.numBeams ?? 1) <= 1) {
-    return generateBatch({ model, tokenizer, prompts: group.map((record) => record.prompt), ...sampling });
-  }
-  const results: GenerateResult[] = [];
-  for (const record of group) {
-    for await (const chunk of generate({ model, tokenizer, prompt: record.prompt, ...sampling })) {
-      results.push({
-        text: chunk.text,
-        tokenIds: chunk.tokenIds,
-        finishReason: chunk.finishReason ?? 'length',
-      });
-    }
-  }
-  return results;
-}
-
-async function readInput(path: string): Promise<BatchRecord[]> {
-  const text = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new UsageError(`cannot read --input ${path}: ${error.message}`);
-  });
-  const records: BatchRecord[] = [];
-  const seen = new Set<string>();
-  text.split('\n').forEach((raw, index) => {
-    if (raw.trim() === '') return;
-    let json: { id?: unknown; prompt?: unknown };
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      throw new UsageError(`${path}:${index + 1}: not valid JSON (${(error as Error).message})`);
-    }
-    if (typeof json?.prompt !== 'string')
-      throw new UsageError(`${path}:${index + 1}: field "prompt" must be a string`);
-    const id = json.id === undefined ? String(index + 1) : String(json.id);
-    if (seen.has(id)) throw new UsageError(`${path}:${index + 1}: duplicate id ${JSON.stringify(id)}`);
-    seen.add(id);
-    records.push({ id, prompt: json.prompt });
-  });
-  return records;
-}
-
-/** Finished records of an earlier run; a torn last line (interrupted write) is dropped. */
-async function readDone(path: string): Promise<{ ids: Set<string>; lines: string[] }> {
-  if (!existsSync(path)) return { ids: new Set(), lines: [] };
-  const lines: string[] = [];
-  const ids = new Set<string>();
-  for (const raw of (await readFile(path, 'utf8')).split('\n')) {
-    try {
-      const json = JSON.parse(raw) as { id?: unknown };
-      if (typeof json?.id !== 'string') continue;
-      ids.add(json.id);
-      lines.push(raw);
-    } catch {
-      // an interrupted append: generate that record again
-    }
-  }
-  return { ids, lines };
 }
 
 function samplingOptions({ values }: ParsedArgs): Sampling {
