@@ -84,7 +84,7 @@ async function timeBlock(reps: number): Promise<number[]> {
 }
 
 /** Decode tokens/s of a random model from dist/ (the model is another module's work; skipped if absent). */
-async function timeDecode(size: '20M' | '160M', tokens: number): Promise<number | string> {
+async function timeDecode(size: '20M' | '160M', tokens: number, engine: string): Promise<number | string> {
   const dist = join(here, '..', 'dist', 'index.js');
   if (!existsSync(dist)) return 'dist/ not built';
   try {
@@ -94,6 +94,8 @@ async function timeDecode(size: '20M' | '160M', tokens: number): Promise<number 
     const model = await core.createRandomModel(core.createLlamaConfig(BENCH_MODELS[size]), {
       seed: 1,
       backend: 'wasm',
+      // the engine this column set up with useKernels (createRandomModel would otherwise select the default)
+      kernels: engine,
     });
     const cache = model.createCache();
     const prompt = [[1, 2, 3, 4, 5, 6, 7, 8]];
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
     const decode: Record<string, number | string> = {};
     if (!quick)
       for (const size of ['20M', '160M'] as const)
-        decode[size] = await timeDecode(size, size === '20M' ? 32 : 8);
+        decode[size] = await timeDecode(size, size === '20M' ? 32 : 8, spec.engine);
     results[spec.label] = { state, matmuls, block, decode };
   }
   useKernels({ engine: 'stock' });

@@ -3,7 +3,6 @@ import { InputError } from './errors.js';
 import { activeKernels, type KernelEngine, type KernelState, useKernels } from './kernels/use-kernels.js';
 
 const ENGINES: readonly KernelEngine[] = ['wasm', 'native', 'stock'];
-let installed: KernelEngine | undefined;
 
 /**
  * Put the matMul engine in place for a model on `backend`: on `wasm`, `engine` (default
@@ -30,8 +29,9 @@ export function selectKernels(
     }
     return undefined;
   }
-  // One installation per requested engine: a fallback already reported is not retried on every load.
-  if (installed === requested) return activeKernels();
-  installed = requested;
+  // Keep what is installed when it is the engine asked for (also when useKernels set it up with its own
+  // thread count); a fallback already reported is not retried on every load.
+  const active = activeKernels();
+  if (active.requested === requested) return active;
   return useKernels({ engine: requested, env });
 }
