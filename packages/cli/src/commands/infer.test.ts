@@ -54,24 +54,20 @@ describeWithShared('lawgpt infer', ['fixtures/tokenizers/llama2/tokenizer.model'
       input,
       ['{"id":"a","prompt":"甲"}', '{"prompt":"乙"}', '', '{"id":"c","prompt":"丙"}'].join('\n'),
     );
+    const batchArgs = [
+      '--model',
+      modelDir,
+      '--tokenizer',
+      tokenizer,
+      '--input',
+      input,
+      '--output',
+      output,
+      '--max-new-tokens',
+      '4',
+    ];
     const first = capture();
-    expect(
-      await run(
-        [
-          '--model',
-          modelDir,
-          '--tokenizer',
-          tokenizer,
-          '--input',
-          input,
-          '--output',
-          output,
-          '--max-new-tokens',
-          '4',
-        ],
-        first.io,
-      ),
-    ).toBe(0);
+    expect(await run(batchArgs, first.io)).toBe(0);
     const lines = readFileSync(output, 'utf8')
       .trim()
       .split('\n')
@@ -83,23 +79,7 @@ describeWithShared('lawgpt infer', ['fixtures/tokenizers/llama2/tokenizer.model'
     // interrupted run: a partial file with one record and a torn line
     writeFileSync(`${output}.partial`, `${JSON.stringify(lines[0])}\n{"id":"2","pro`);
     const second = capture();
-    expect(
-      await run(
-        [
-          '--model',
-          modelDir,
-          '--tokenizer',
-          tokenizer,
-          '--input',
-          input,
-          '--output',
-          output,
-          '--max-new-tokens',
-          '4',
-        ],
-        second.io,
-      ),
-    ).toBe(0);
+    expect(await run(batchArgs, second.io)).toBe(0);
     expect(second.err.join('')).toContain('3 prompts, 1 already done, 2 to generate');
     const resumed = readFileSync(output, 'utf8')
       .trim()

@@ -99,3 +99,16 @@ function fillOffsets(offsets: Int32Array, dims: number[], outBatch: number[], ma
     }
   }
 }
+
+/** The plan of a tfjs BatchMatMul on two tensors, which must both be float32 (named in the error otherwise). */
+export function planFloat32MatMul(
+  a: { dtype: string; shape: number[] },
+  b: { dtype: string; shape: number[] },
+  transposeA: boolean,
+  transposeB: boolean,
+): MatMulPlan {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new KernelError('matMul', 'float32 operands', `${a.dtype} and ${b.dtype}`);
+  }
+  return planMatMul({ aShape: a.shape, bShape: b.shape, transposeA, transposeB });
+}

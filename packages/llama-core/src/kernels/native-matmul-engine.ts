@@ -3,7 +3,7 @@ import type { NativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { KernelError } from './kernel-error.js';
 import type { MatMulEngine } from './matmul-engine.js';
-import { type MatMulPlan, planMatMul } from './matmul-plan.js';
+import { type MatMulPlan, planFloat32MatMul } from './matmul-plan.js';
 
 /**
  * The native addon (native/matmul.cc: AVX-512 / AVX2 / portable micro-kernels picked at run time) as the tfjs
@@ -31,10 +31,7 @@ export class NativeMatMulEngine implements MatMulEngine {
     transposeA: boolean,
     transposeB: boolean,
   ): tf.TensorInfo {
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') {
-      throw new KernelError('matMul', 'float32 operands', `${a.dtype} and ${b.dtype}`);
-    }
-    const plan = planMatMul({ aShape: a.shape, bShape: b.shape, transposeA, transposeB });
+    const plan = planFloat32MatMul(a, b, transposeA, transposeB);
     // makeOutput first: it may grow the heap, which detaches earlier views.
     const out = backend.makeOutput(plan.outShape, 'float32');
     if (plan.batch * plan.m * plan.n === 0) return out;

@@ -4,7 +4,7 @@ import { ForeignMemoryMatMul, SharedMemoryMatMul } from './internal/wasm-matmul.
 import { webAssembly } from './internal/webassembly.js';
 import { KernelError } from './kernel-error.js';
 import type { MatMulEngine } from './matmul-engine.js';
-import { type MatMulPlan, planMatMul } from './matmul-plan.js';
+import { type MatMulPlan, planFloat32MatMul } from './matmul-plan.js';
 
 /** Products below this many flops run on the calling thread (thread hand-off and copies cost more). */
 const PARALLEL_MIN_FLOPS = 8e6;
@@ -72,10 +72,7 @@ export class WasmMatMulEngine implements MatMulEngine {
     transposeA: boolean,
     transposeB: boolean,
   ): tf.TensorInfo {
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') {
-      throw new KernelError('matMul', 'float32 operands', `${a.dtype} and ${b.dtype}`);
-    }
-    const plan = planMatMul({ aShape: a.shape, bShape: b.shape, transposeA, transposeB });
+    const plan = planFloat32MatMul(a, b, transposeA, transposeB);
     const size = plan.batch * plan.m * plan.n;
     const moved = size + sizeOf(a.shape) + sizeOf(b.shape);
     const inPlace = this.shouldThread(plan, moved) ? null : this.inPlaceEngine(backend);
