@@ -96,13 +96,18 @@ function broadcastStrides(shape: readonly number[], target: readonly number[], n
   return strides;
 }
 
-/** Runs `body(xIndex, tableIndex, half)` for every first-half element; the partner is at +half. */
-function forEachPair(
-  x: tf.TensorInfo,
-  cos: tf.TensorInfo,
-  sin: tf.TensorInfo,
-  body: (i: number, t: number, half: number) => void,
-) {
+/** Rows of a 4-D RoPE input: element offset of each row of `x` and of its cos/sin row, plus the table's column stride. */
+interface RopeRows {
+  rows: number;
+  half: number;
+  /** Element offset of row r of x is r * 2 * half. */
+  tableRow: Int32Array;
+  /** Stride between table columns (0 when the table broadcasts over the head dimension). */
+  column: number;
+}
+
+/** Checks x/cos/sin and returns the row → table-row map RoPE loops over. */
+function ropeRows(x: tf.TensorInfo, cos: tf.TensorInfo, sin: tf.TensorInfo): RopeRows {
   const shape = x.shape;
   const table = broadcastStrides(cos.shape, shape, 'cos');
   const sinTable = broadcastStrides(sin.shape, shape, 'sin');
@@ -111,20 +116,51 @@ function forEachPair(
   }
   const [d0, d1, d2, d3] = shape as [number, number, number, number];
   if (d3 % 2 !== 0) throw new KernelError('rope', 'an even head dimension', String(d3));
-  const half = d3 / 2;
+  const tableRow = new Int32Array(d0 * d1 * d2);
+  let row = 0;
   for (let a = 0; a < d0; a++)
     for (let b = 0; b < d1; b++)
-      for (let c = 0; c < d2; c++) {
-        const row = ((a * d1 + b) * d2 + c) * d3;
-        const tableRow = a * table[0]! + b * table[1]! + c * table[2]!;
-        for (let j = 0; j < half; j++)
-          body(row + j, tableRow + j * table[3]!, half * (table[3] === 0 ? 0 : 1));
+      for (let c = 0; c < d2; c++) tableRow[row++] = a * table[0]! + b * table[1]! + c * table[2]!;
+  return { rows: row, half: d3 / 2, tableRow, column: table[3]! };
+}
+
+/**
+ * y₁ = x₁ ⊙ cos₁ − sign · x₂ ⊙ sin₁ and y₂ = x₂ ⊙ cos₂ + sign · x₁ ⊙ sin₂ per row, where ₁/₂ are the row's
+ * halves (of the table too, when it spans the head dimension). sign = 1 is RoPE; its gradient is the same
+ * map with the sin halves swapped and sign = −1.
+ */
+function rotateRows(
+  { rows, half, tableRow, column }: RopeRows,
+  xs: Float32Array,
+  cs: Float32Array,
+  ss: Float32Array,
+  ys: Float32Array,
+  gradient: boolean,
+): void {
+  const tableHalf = column === 0 ? 0 : half * column;
+  for (let r = 0; r < rows; r++) {
+    const row = r * 2 * half;
+    const t0 = tableRow[r]!;
+    for (let j = 0; j < half; j++) {
+      const i = row + j;
+      const t = t0 + j * column;
+      const first = xs[i]!;
+      const second = xs[i + half]!;
+      if (gradient) {
+        ys[i] = first * cs[t]! + second * ss[t + tableHalf]!;
+        ys[i + half] = second * cs[t + tableHalf]! - first * ss[t]!;
+      } else {
+        ys[i] = first * cs[t]! - second * ss[t]!;
+        ys[i + half] = second * cs[t + tableHalf]! + first * ss[t + tableHalf]!;
       }
+    }
+  }
 }
 
 function rope({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const heap = backend as WasmBackendLike;
   const { x, cos, sin } = inputs as { x: tf.TensorInfo; cos: tf.TensorInfo; sin: tf.TensorInfo };
+  const rows = ropeRows(x, cos, sin);
   const out = heap.makeOutput([...x.shape], 'float32');
   const [xs, cs, ss, ys] = views(heap, [x, cos, sin, out]) as [
     Float32Array,
@@ -132,13 +168,7 @@ function rope({ inputs, backend }: KernelArgs): tf.TensorInfo {
     Float32Array,
     Float32Array,
   ];
-  const half = x.shape[3]! / 2;
-  forEachPair(x, cos, sin, (i, t, tableHalf) => {
-    const first = xs[i]!;
-    const second = xs[i + half]!;
-    ys[i] = first * cs[t]! - second * ss[t]!;
-    ys[i + half] = second * cs[t + tableHalf]! + first * ss[t + tableHalf]!;
-  });
+  rotateRows(rows, xs, cs, ss, ys, false);
   return out;
 }
 
@@ -146,6 +176,7 @@ function rope({ inputs, backend }: KernelArgs): tf.TensorInfo {
 function ropeGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const heap = backend as WasmBackendLike;
   const { dy, cos, sin } = inputs as { dy: tf.TensorInfo; cos: tf.TensorInfo; sin: tf.TensorInfo };
+  const rows = ropeRows(dy, cos, sin);
   const dx = heap.makeOutput([...dy.shape], 'float32');
   const [dys, cs, ss, dxs] = views(heap, [dy, cos, sin, dx]) as [
     Float32Array,
@@ -153,13 +184,7 @@ function ropeGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
     Float32Array,
     Float32Array,
   ];
-  const half = dy.shape[3]! / 2;
-  forEachPair(dy, cos, sin, (i, t, tableHalf) => {
-    const first = dys[i]!;
-    const second = dys[i + half]!;
-    dxs[i] = first * cs[t]! + second * ss[t + tableHalf]!;
-    dxs[i + half] = second * cs[t + tableHalf]! - first * ss[t]!;
-  });
+  rotateRows(rows, dys, cs, ss, dxs, true);
   return dx;
 }
 

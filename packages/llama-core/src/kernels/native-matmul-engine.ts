@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
-import { KernelError } from './kernel-error.js';
 import type { MatMulEngine } from './matmul-engine.js';
 import { type MatMulPlan, planFloat32MatMul } from './matmul-plan.js';
 

@@ -26,7 +26,14 @@ describe('useKernels / activeKernels', () => {
       source: 'default',
       engine: 'wasm',
       threads: 2,
-      kernels: ['BatchMatMul', 'LawgptRmsNorm', 'LawgptRmsNormGrad', 'LawgptRope', 'LawgptRopeGrad'],
+      kernels: [
+        'BatchMatMul',
+        'Identity',
+        'LawgptRmsNorm',
+        'LawgptRmsNormGrad',
+        'LawgptRope',
+        'LawgptRopeGrad',
+      ],
       fallbacks: [],
     });
     expect(activeKernels()).toEqual(state);
@@ -35,12 +42,37 @@ describe('useKernels / activeKernels', () => {
   });
 
   it('installs the elementwise kernels only when asked (default) and removes them for stock', () => {
-    expect(useKernels({ engine: 'wasm', threads: 1, elementwise: false }).kernels).toEqual(['BatchMatMul']);
+    expect(useKernels({ engine: 'wasm', threads: 1, elementwise: false }).kernels).toEqual([
+      'BatchMatMul',
+      'Identity',
+    ]);
     expect(tf.getKernel('LawgptRope', 'wasm')).toBeUndefined();
     useKernels({ engine: 'wasm', threads: 1 });
     expect(tf.getKernel('LawgptRope', 'wasm')).toBeDefined();
     expect(useKernels({ engine: 'stock' }).kernels).toEqual([]);
     expect(tf.getKernel('LawgptRmsNorm', 'wasm')).toBeUndefined();
+  });
+
+  it('shares the buffer on Identity (tf.clone) and keeps it alive until both tensors are gone', () => {
+    useKernels({ engine: 'wasm', threads: 1 });
+    const backend = tf.backend() as unknown as { refCount(dataId: object): number };
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const copy = tf.clone(x);
+    expect(copy.dataId).toBe(x.dataId); // no new buffer
+    expect(backend.refCount(x.dataId)).toBe(2);
+    x.dispose();
+    expect([...copy.dataSync()]).toEqual([1, 2, 3, 4]);
+    copy.dispose();
+    expect(backend.refCount(x.dataId)).toBe(0);
+    useKernels({ engine: 'stock' });
+    const y = tf.tensor1d([5, 6]);
+    const stockCopy = tf.clone(y);
+    expect(stockCopy.dataId).not.toBe(y.dataId); // tfjs-wasm's own Identity copies
+    expect(backend.refCount(y.dataId)).toBe(1);
+    tf.dispose([y, stockCopy]);
   });
 
   it('reads LAWGPT_KERNELS and lets the option override it', () => {

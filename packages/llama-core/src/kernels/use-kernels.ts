@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { verifyOnBackend } from './backend-check.js';
 import { batchMatMulGradConfig } from './batch-mat-mul-gradient.js';
 import { ELEMENTWISE_KERNELS, setElementwiseKernels } from './elementwise-kernels.js';
+import { setZeroCopyIdentity } from './identity-kernel.js';
 import { loadNativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { KernelError } from './kernel-error.js';
@@ -199,6 +200,7 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
   tf.registerKernel(stockConfig);
   tf.registerGradient(batchMatMulGradConfig);
   setElementwiseKernels(false);
+  setZeroCopyIdentity(false);
 
   const state: KernelState = { requested, source, engine: 'stock', threads: 1, kernels: [], fallbacks: [] };
   let engine: MatMulEngine | undefined;
@@ -210,7 +212,12 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
   if (requested !== 'stock' && !engine) engine = startWasmEngine(threads, state);
   if (engine) {
     install(engine, state);
-    Object.assign(state, { engine: engine.name, threads: engine.threads, kernels: [tf.BatchMatMul] });
+    setZeroCopyIdentity(true);
+    Object.assign(state, {
+      engine: engine.name,
+      threads: engine.threads,
+      kernels: [tf.BatchMatMul, tf.Identity],
+    });
     if (options.elementwise ?? true) {
       setElementwiseKernels(true);
       state.kernels.push(...ELEMENTWISE_KERNELS);

@@ -24,15 +24,67 @@ export interface MatMulJob {
 
 const JOB_BYTES = 64;
 const PAGE = 65536;
-let compiled: { single: WasmModule; multi: WasmModule } | undefined;
+const compiled: { single?: WasmModule; multi?: WasmModule } = {};
 
-/** Compiles (once) the two embedded builds of csrc/matmul.c. */
-export function matmulModules(): { single: WasmModule; multi: WasmModule } {
-  compiled ??= {
-    single: new webAssembly.Module(Buffer.from(matmulSingleThreadWasm, 'base64')),
-    multi: new webAssembly.Module(Buffer.from(matmulMultiThreadWasm, 'base64')),
-  };
-  return compiled;
+/**
+ * The embedded build of csrc/matmul.c for a plain (`single`) or a shared (`multi`) memory, compiled and
+ * warmed up (see {@link warmUp}) once per process.
+ */
+export function matmulModule(kind: 'single' | 'multi'): WasmModule {
+  let module = compiled[kind];
+  if (!module) {
+    const base64 = kind === 'single' ? matmulSingleThreadWasm : matmulMultiThreadWasm;
+    module = new webAssembly.Module(Buffer.from(base64, 'base64'));
+    warmUp(module, kind === 'multi');
+    compiled[kind] = module;
+  }
+  return module;
+}
+
+/** Products of the warm-up: [m, k, n, transA, transB] — the blocked path in every order, both gemv forms. */
+const WARM_UP: Array<[number, number, number, boolean, boolean]> = [
+  [256, 256, 256, false, false],
+  [256, 256, 256, false, true],
+  [256, 256, 256, true, false],
+  [1, 512, 512, false, false],
+  [1, 512, 512, false, true],
+];
+const WARM_UP_ROUNDS = 8;
+
+/**
+ * V8 first runs wasm on its baseline compiler and moves a function to the optimizing one only after it has
+ * spent a budget, taking effect at the function's next call; a product called a few times with long loops
+ * runs 4× slower until then (measured: 1024³ 240 ms at first, 55 ms after). Running a dozen small products
+ * of every path once per process (~60 ms) gets the optimized code, which every instance of the module and
+ * every worker it is sent to shares.
+ */
+function warmUp(module: WasmModule, shared: boolean): void {
+  // Each operand region holds the largest operand of the schedule.
+  const region = Math.max(...WARM_UP.flatMap(([m, k, n]) => [m * k, k * n, m * n])) * 4;
+  const probe = new webAssembly.Instance(module, {
+    env: { memory: new webAssembly.Memory({ initial: 2, maximum: 2, shared }) },
+  });
+  const scratchBytes = (probe.exports.scratch_floats as () => number)() * 4;
+  const pages = Math.ceil((2 * PAGE + 256 + scratchBytes + 3 * region + 256) / PAGE);
+  const memory = new webAssembly.Memory({ initial: pages, maximum: pages, shared });
+  const runJob = new webAssembly.Instance(module, { env: { memory } }).exports.run_job as (
+    job: number,
+    thread: number,
+    threads: number,
+  ) => void;
+  const jobAddress = 2 * PAGE;
+  const scratch = align(jobAddress + 256, 64);
+  const a = align(scratch + scratchBytes, 64);
+  const b = a + region;
+  const c = b + region;
+  const zero = new Int32Array([0]);
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    for (const [m, k, n, transA, transB] of WARM_UP) {
+      const job = { m, k, n, transA, transB, batch: 1, aOffsets: zero, bOffsets: zero };
+      writeJob(memory, jobAddress, { a, b, c, scratch }, job);
+      runJob(jobAddress, 0, 1);
+    }
+  }
 }
 
 function align(value: number, to: number): number {
@@ -93,7 +145,7 @@ export class ForeignMemoryMatMul {
     readonly memory: WasmMemory,
     private readonly heap: HeapAllocator,
   ) {
-    const instance = new webAssembly.Instance(matmulModules().single, { env: { memory } });
+    const instance = new webAssembly.Instance(matmulModule('single'), { env: { memory } });
     this.runJob = instance.exports.run_job as (job: number, thread: number, threads: number) => void;
     const scratchBytes = (instance.exports.scratch_floats as () => number)() * 4;
     this.scratch = align(heap.malloc(scratchBytes + 16) >>> 0, 16);
@@ -130,8 +182,8 @@ export class SharedMemoryMatMul {
   private readonly jobCapacity: number;
 
   constructor({ threads }: { threads: number }) {
-    const module = matmulModules().multi;
-    const probe = new webAssembly.Instance(matmulModules().single, {
+    const module = matmulModule('multi');
+    const probe = new webAssembly.Instance(matmulModule('single'), {
       env: { memory: new webAssembly.Memory({ initial: 2 }) },
     });
     const scratchBytes = (probe.exports.scratch_floats as () => number)() * 4;
