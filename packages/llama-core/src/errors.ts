@@ -90,3 +90,20 @@ function describeValue(value: unknown): string {
     return String(value);
   }
 }
+
+/** A GGUF file is malformed (bad magic, unsupported version, truncated, unknown type, bad offsets) or cannot be written. */
+export class GgufError extends LlamaError {
+  override name = 'GgufError';
+  constructor(
+    /** The file. */
+    readonly path: string,
+    /** What is wrong and what was expected. */
+    readonly detail: string,
+    /** Where in the file: the header field or metadata key, e.g. `metadata["llama.block_count"]`. */
+    readonly field?: string,
+    /** The tensor concerned, when there is one. */
+    readonly tensor?: string,
+  ) {
+    super(`${path}: ${tensor ? `tensor "${tensor}": ` : ''}${field ? `${field}: ` : ''}${detail}`);
+  }
+}

@@ -16,6 +16,7 @@ export {
 export {
   BackendError,
   ConfigError,
+  GgufError,
   InputError,
   LlamaError,
   SafetensorsError,
@@ -39,6 +40,40 @@ export { TextStreamer } from './generation/text-streamer.js';
 export type { TextTokenizer } from './generation/text-tokenizer.js';
 export { topKProcessor } from './generation/top-k.js';
 export { topPProcessor } from './generation/top-p.js';
+export {
+  type ExportGgufOptions,
+  type ExportGgufResult,
+  exportGguf,
+  ggufTensorName,
+  llamaMetadata,
+} from './gguf/export-gguf.js';
+export type { GgufHeader, GgufTensorInfo } from './gguf/gguf-header.js';
+export { GgufFile, type GgufTensorData } from './gguf/gguf-reader.js';
+export {
+  GGML_TYPES,
+  GGUF_VALUE_TYPES,
+  type GgmlType,
+  type GgufArray,
+  type GgufValue,
+  type GgufValueType,
+} from './gguf/gguf-types.js';
+export {
+  GGUF_TOKEN_TYPES,
+  type GgufVocabulary,
+  ggufVocabularyFromPieces,
+  type PlaceholderVocabularyOptions,
+  placeholderVocabulary,
+  type VocabularyIds,
+  type VocabularyPiece,
+} from './gguf/gguf-vocabulary.js';
+export {
+  type GgufTensorSource,
+  type GgufWriteProgress,
+  type WriteGgufOptions,
+  type WriteGgufResult,
+  writeGguf,
+} from './gguf/gguf-writer.js';
+export { permuteForGguf, unpermuteFromGguf } from './gguf/rope-permute.js';
 export { KernelError } from './kernels/kernel-error.js';
 export type { KernelEngine, KernelState, UseKernelsOptions } from './kernels/use-kernels.js';
 export { activeKernels, kernelStats, useKernels } from './kernels/use-kernels.js';
