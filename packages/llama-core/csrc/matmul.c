@@ -6,7 +6,10 @@
 // Design (BLIS-style):
 //   jc loop over N in NC columns → pc loop over K in KC → pack B block [NC/NR][KC][NR]
 //   → ic loop over M in MC rows → pack A block [MC/MR][KC][MR] → MR×NR micro-kernel (4×8: 8 f32x4 accumulators;
-//   6×8 is compiled in with -DMR=6 but V8 spills on x86-64 and it measured 35% slower).
+//   6×8 is compiled in with -DMR=6 -DMC=120 but V8 spills on x86-64 and it measured 35% slower).
+// Packing transposes 4×4 blocks with SIMD shuffles where the source runs the other way (A untransposed, B
+// transposed): a product split into units packs its shared operand once per unit, and scalar packing cost
+// 10–25% of a split product (measured on 1024×512×1408 in 8 units).
 // Rows with M == 1 (decode) or N == 1 take a matrix-vector path that streams the matrix once.
 //
 // The code never touches the C stack or static data: every buffer is passed in by the caller, so the same
@@ -44,25 +47,46 @@ __attribute__((export_name("scratch_floats"))) int scratch_floats(void) { return
 
 // ---- packing -------------------------------------------------------------------------------------
 
+// Transposes the 4×4 block whose rows are r0..r3 and stores its columns at dst, dst + stride, …
+static inline void store_transposed(v128_t r0, v128_t r1, v128_t r2, v128_t r3, float *dst, int stride) {
+  v128_t lo01 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), lo23 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+  v128_t hi01 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), hi23 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(dst, wasm_i32x4_shuffle(lo01, lo23, 0, 1, 4, 5));
+  wasm_v128_store(dst + stride, wasm_i32x4_shuffle(lo01, lo23, 2, 3, 6, 7));
+  wasm_v128_store(dst + 2 * stride, wasm_i32x4_shuffle(hi01, hi23, 0, 1, 4, 5));
+  wasm_v128_store(dst + 3 * stride, wasm_i32x4_shuffle(hi01, hi23, 2, 3, 6, 7));
+}
+
 // Packs B(pc : pc+kc, jc : jc+nc) into NR-wide panels [panel][p][NR], zero-padding the last panel.
 static void pack_b(const float *b, int b_rs, int b_cs, int kc, int nc, float *dst) {
   for (int j = 0; j < nc; j += NR) {
     int nr = nc - j < NR ? nc - j : NR;
     const float *src = b + j * b_cs;
+    int p = 0;
     if (nr == NR && b_cs == 1) {
-      for (int p = 0; p < kc; p++) {
+      // Rows of the panel are contiguous: copy 8 floats per p.
+      for (; p < kc; p++) {
         const float *row = src + p * b_rs;
         wasm_v128_store(dst + p * NR, wasm_v128_load(row));
         wasm_v128_store(dst + p * NR + 4, wasm_v128_load(row + 4));
       }
-    } else {
-      for (int jj = 0; jj < NR; jj++) {
-        if (jj < nr) {
-          const float *col = src + jj * b_cs;
-          for (int p = 0; p < kc; p++) dst[p * NR + jj] = col[p * b_rs];
-        } else {
-          for (int p = 0; p < kc; p++) dst[p * NR + jj] = 0.0f;
+    } else if (nr == NR && b_rs == 1) {
+      // B stored transposed: each of the 8 columns is contiguous in p; transpose 4×4 blocks.
+      for (; p + 4 <= kc; p += 4) {
+        for (int half = 0; half < NR; half += 4) {
+          const float *col = src + half * b_cs + p;
+          store_transposed(wasm_v128_load(col), wasm_v128_load(col + b_cs), wasm_v128_load(col + 2 * b_cs),
+                           wasm_v128_load(col + 3 * b_cs), dst + p * NR + half, NR);
         }
+      }
+    }
+    // Remaining rows (or a narrow / strided panel) element by element.
+    for (int jj = 0; jj < NR; jj++) {
+      if (jj < nr) {
+        const float *col = src + jj * b_cs;
+        for (int q = p; q < kc; q++) dst[q * NR + jj] = col[q * b_rs];
+      } else {
+        for (int q = p; q < kc; q++) dst[q * NR + jj] = 0.0f;
       }
     }
     dst += kc * NR;
@@ -73,12 +97,27 @@ static void pack_b(const float *b, int b_rs, int b_cs, int kc, int nc, float *ds
 static void pack_a(const float *a, int a_rs, int a_cs, int mc, int kc, float *dst) {
   for (int i = 0; i < mc; i += MR) {
     int mr = mc - i < MR ? mc - i : MR;
+    const float *rows = a + i * a_rs;
+    int p = 0;
+#if MR == 4
+    if (mr == MR && a_cs == 1) {
+      // Rows contiguous in p: transpose 4×4 blocks.
+      for (; p + 4 <= kc; p += 4) {
+        const float *r = rows + p;
+        store_transposed(wasm_v128_load(r), wasm_v128_load(r + a_rs), wasm_v128_load(r + 2 * a_rs),
+                         wasm_v128_load(r + 3 * a_rs), dst + p * MR, MR);
+      }
+    } else if (mr == MR && a_rs == 1) {
+      // A stored transposed: the panel's 4 rows are adjacent for each p.
+      for (; p < kc; p++) wasm_v128_store(dst + p * MR, wasm_v128_load(rows + p * a_cs));
+    }
+#endif
     for (int ii = 0; ii < MR; ii++) {
       if (ii < mr) {
-        const float *row = a + (i + ii) * a_rs;
-        for (int p = 0; p < kc; p++) dst[p * MR + ii] = row[p * a_cs];
+        const float *row = rows + ii * a_rs;
+        for (int q = p; q < kc; q++) dst[q * MR + ii] = row[q * a_cs];
       } else {
-        for (int p = 0; p < kc; p++) dst[p * MR + ii] = 0.0f;
+        for (int q = p; q < kc; q++) dst[q * MR + ii] = 0.0f;
       }
     }
     dst += kc * MR;
