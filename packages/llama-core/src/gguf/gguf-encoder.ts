@@ -26,6 +26,12 @@ export class GgufEncoder {
     return this.buffer.subarray(0, this.length);
   }
 
+  /** Reserve `count` bytes, then write them (the buffer may be replaced by reserving, so read it after). */
+  private put(count: number, write: (at: number) => void): void {
+    const at = this.reserve(count);
+    write(at);
+  }
+
   private reserve(count: number): number {
     if (this.length + count > this.buffer.length) {
       const grown = Buffer.alloc(Math.max(this.buffer.length * 2, this.length + count));
@@ -38,24 +44,28 @@ export class GgufEncoder {
   }
 
   u32(value: number): void {
-    this.buffer.writeUInt32LE(value, this.reserve(4));
+    const at = this.reserve(4);
+    this.buffer.writeUInt32LE(value, at);
   }
 
   u64(value: number | bigint): void {
-    this.buffer.writeBigUInt64LE(BigInt(value), this.reserve(8));
+    const at = this.reserve(8);
+    this.buffer.writeBigUInt64LE(BigInt(value), at);
   }
 
   /** A GGUF string: u64 byte length, then UTF-8 bytes (no terminator). */
   string(text: string): void {
     const size = Buffer.byteLength(text, 'utf8');
     this.u64(size);
-    this.buffer.write(text, this.reserve(size), size, 'utf8');
+    const at = this.reserve(size);
+    this.buffer.write(text, at, size, 'utf8');
   }
 
   /** Zero bytes up to the next multiple of `alignment`. */
   pad(alignment: number): void {
     const padding = (alignment - (this.length % alignment)) % alignment;
-    this.buffer.fill(0, this.reserve(padding), this.length);
+    const at = this.reserve(padding);
+    this.buffer.fill(0, at, this.length);
   }
 
   /** A metadata pair: key, u32 type code, value. */
@@ -91,13 +101,13 @@ export class GgufEncoder {
         return;
       case 'bool':
         if (typeof value !== 'boolean') this.fail(field, `must be a boolean, got ${typeof value}`);
-        this.buffer.writeUInt8(value ? 1 : 0, this.reserve(1));
+        this.put(1, (at) => this.buffer.writeUInt8(value ? 1 : 0, at));
         return;
       case 'f32':
       case 'f64':
         if (typeof value !== 'number') this.fail(field, `must be a number, got ${typeof value}`);
-        if (type === 'f32') this.buffer.writeFloatLE(value, this.reserve(4));
-        else this.buffer.writeDoubleLE(value, this.reserve(8));
+        if (type === 'f32') this.put(4, (at) => this.buffer.writeFloatLE(value, at));
+        else this.put(8, (at) => this.buffer.writeDoubleLE(value, at));
         return;
       case 'u64':
       case 'i64': {
@@ -128,7 +138,7 @@ export class GgufEncoder {
     }
     const size = type === 'u8' || type === 'i8' ? 1 : type === 'u16' || type === 'i16' ? 2 : 4;
     const signed = type.startsWith('i');
-    this.buffer[signed ? 'writeIntLE' : 'writeUIntLE'](value, this.reserve(size), size);
+    this.put(size, (at) => this.buffer[signed ? 'writeIntLE' : 'writeUIntLE'](value, at, size));
   }
 
   private fail(field: string, detail: string): never {

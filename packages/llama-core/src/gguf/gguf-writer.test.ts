@@ -91,6 +91,31 @@ describe('GGUF writer and reader', () => {
     }
   });
 
+  it('round-trips a header of several MB (a 50k-piece vocabulary grows the header buffer many times)', async () => {
+    const path = join(scratch, 'big-header.gguf');
+    const pieces = Array.from({ length: 50_000 }, (_, index) => `▁piece法${index}`);
+    const scores = Array.from({ length: 50_000 }, (_, index) => -index);
+    const ids = Array.from({ length: 50_000 }, (_, index) => BigInt(index) << 20n);
+    await writeGguf({
+      path,
+      metadata: [
+        ['tokens', { type: 'array', itemType: 'string', items: pieces }],
+        ['scores', { type: 'array', itemType: 'f32', items: scores }],
+        ['ids', { type: 'array', itemType: 'u64', items: ids }],
+        ['after', { type: 'u8', value: 9 }],
+      ],
+      tensors: [tensors[2]],
+    });
+    const file = await GgufFile.open(path);
+    expect(file.header.dataOffset).toBeGreaterThan(1 << 20);
+    expect(file.value('tokens')).toEqual(pieces);
+    expect(file.value('scores')).toEqual(scores);
+    expect(file.value('ids')).toEqual(ids);
+    expect(file.value('after')).toBe(9);
+    expect(Array.from((await file.readTensor('c.norm')).data)).toEqual(Array.from(ramp(7, 1.3)));
+    await file.close();
+  });
+
   it('writes the exact GGUF v3 byte layout (header, KV, tensor info, padding, data)', async () => {
     const path = join(scratch, 'layout.gguf');
     const values = Float32Array.from([1, 2, 3, 4, 5, 6]);
