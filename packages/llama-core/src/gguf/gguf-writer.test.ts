@@ -31,7 +31,7 @@ const metadata: [string, GgufValue][] = [
   ['test.i64', { type: 'i64', value: -(1n << 63n) }],
   ['test.f64', { type: 'f64', value: Math.PI }],
   ['test.empty', { type: 'array', itemType: 'f32', items: [] }],
-  ['test.strings', { type: 'array', itemType: 'string', items: ['<unk>', '', '▁法'] }],
+  ['test.strings', { type: 'array', itemType: 'string', items: ['<unk>', '', '▁法', '\uFEFFbom'] }],
   ['test.i32s', { type: 'array', itemType: 'i32', items: [1, -2, 3] }],
   ['test.bools', { type: 'array', itemType: 'bool', items: [false, true] }],
   ['test.u64s', { type: 'array', itemType: 'u64', items: [0n, 1n << 40n] }],
