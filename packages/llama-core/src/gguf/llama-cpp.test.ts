@@ -16,7 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeLlamaCpp, llamaCppLogits, loadLlamaCpp } from '../../bench/llama-cpp-peer.mjs';
+import {
+  disposeLlamaCpp,
+  llamaCppDecodeSpeed,
+  llamaCppLogits,
+  loadLlamaCpp,
+} from '../../bench/llama-cpp-peer.mjs';
 import { loadModel } from '../load.js';
 import type { LlamaModel } from '../model.js';
 import { hfValues, parameterSpecs } from '../weights.js';
@@ -56,6 +61,7 @@ for (const fixture of ['s1', 's2'] as const) {
     describeWithPeer(`node-llama-cpp ${peer.version ?? ''}`, () => {
       let model: LlamaModel;
       let records: LogitsRecord[];
+      let greedy: { prompt: number[]; new_tokens: number[] };
       const f32Path = join(scratch, `${fixture}-f32.gguf`);
       const f16Path = join(scratch, `${fixture}-f16.gguf`);
       const measured: Record<string, number> = {};
@@ -63,6 +69,7 @@ for (const fixture of ['s1', 's2'] as const) {
         model = await loadModel(sharedPath(`fixtures/models/${fixture}/model`));
         const golden = JSON.parse(readFileSync(sharedPath(`fixtures/models/${fixture}/golden.json`), 'utf8'));
         records = golden.base.logits;
+        greedy = golden.base.greedy;
         await exportGguf({ model, path: f32Path, dtype: 'F32' });
         await exportGguf({ model, path: f16Path, dtype: 'F16' });
       });
@@ -99,6 +106,18 @@ for (const fixture of ['s1', 's2'] as const) {
           expect(Math.abs(logSumExp(row) - record.logsumexp[0][position])).toBeLessThanOrEqual(1e-5);
           expect(row.indexOf(Math.max(...row))).toBe(record.argmax[0][position]);
         });
+      });
+
+      it('F32 file: greedy decoding one token at a time gives the golden 24 tokens', async () => {
+        const result = await llamaCppDecodeSpeed({
+          ggufPath: f32Path,
+          promptTokens: greedy.prompt,
+          tokens: greedy.new_tokens.length - 1,
+          threads: 1,
+          kvCacheType: 'F32',
+        });
+        expect(result.generated).toEqual(greedy.new_tokens);
+        expect(result.tokensPerSecond).toBeGreaterThan(0);
       });
 
       it('F16 file: last logits match within 1.5e-3, argmax identical', async () => {
