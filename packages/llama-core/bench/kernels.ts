@@ -1,21 +1,28 @@
 // Kernel benchmark: matMul GFLOP/s and one transformer block forward+backward per engine (stock tfjs wasm, the
-// project's WASM SIMD kernel on 1 and on all threads), PyTorch (Debian python3-torch via /usr/bin/python3) doing
-// the same work in the same run, and decode tokens/s of random 20M / 160M models when dist/ has the model.
+// project's WASM SIMD kernel on 1 and on all threads, the native addon), PyTorch (Debian python3-torch via
+// /usr/bin/python3) doing the same work in the same run, and decode tokens/s of random 20M / 160M models per
+// engine with llama.cpp (node-llama-cpp, optional: `npm run bench:peers`) decoding the same weights exported to
+// GGUF in the same run.
 // Usage: npm run bench:kernels -w packages/llama-core [-- --reps 5 --stock-reps 1 --quick --json out.json]
 // The machine is shared: every number is the median of --reps runs; compare ratios within one run.
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { createLlamaConfig } from '../src/config.js';
+import { exportGguf } from '../src/gguf/export-gguf.js';
 import {
   blockFlops,
   createTransformerBlock,
   NOTES_BLOCK,
 } from '../src/kernels/internal/transformer-block.js';
 import { type KernelState, useKernels } from '../src/kernels/use-kernels.js';
+import { createRandomModel } from '../src/random-model.js';
+import { disposeLlamaCpp, llamaCppDecodeSpeed, loadLlamaCpp } from './llama-cpp-peer.mjs';
+import { BENCH_MODELS } from './models.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -83,37 +90,72 @@ async function timeBlock(reps: number): Promise<number[]> {
   return times;
 }
 
-/** Decode tokens/s of a random model from dist/ (the model is another module's work; skipped if absent). */
-async function timeDecode(size: '20M' | '160M', tokens: number, engine: string): Promise<number | string> {
-  const dist = join(here, '..', 'dist', 'index.js');
-  if (!existsSync(dist)) return 'dist/ not built';
+const DECODE_TOKENS = { '20M': 48, '160M': 16 } as const;
+const PROMPT = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/** Decode tokens/s of a random model on `engine` (median of 3 runs): one token per forward pass through the KV cache. */
+async function timeDecode(size: '20M' | '160M', engine: KernelState['engine']): Promise<number | string> {
   try {
-    const core = await import(dist);
-    const { BENCH_MODELS } = await import(join(here, 'models.mjs'));
-    if (!core.createRandomModel) return 'no createRandomModel in dist';
-    const model = await core.createRandomModel(core.createLlamaConfig(BENCH_MODELS[size]), {
+    const model = await createRandomModel(createLlamaConfig(BENCH_MODELS[size]), {
       seed: 1,
       backend: 'wasm',
-      // the engine this column set up with useKernels (createRandomModel would otherwise select the default)
-      kernels: engine,
+      kernels: engine, // the engine this column set up with useKernels
     });
     const cache = model.createCache();
-    const prompt = [[1, 2, 3, 4, 5, 6, 7, 8]];
-    (await model.forward(prompt, { cache })).dispose();
+    (await model.forward([PROMPT], { cache })).dispose();
     // Two untimed tokens: one-time work (XNNPACK packs each weight on its first one-row product) stays out.
     for (const id of [9, 10]) (await model.forward([[id]], { cache })).dispose();
-    const started = performance.now();
-    for (let index = 0; index < tokens; index++) {
-      const logits = model.forward([[(index * 31) % 32000]], { cache });
-      await logits.data();
-      logits.dispose();
+    const tokens = DECODE_TOKENS[size];
+    const speeds: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      const started = performance.now();
+      for (let index = 0; index < tokens; index++) {
+        const logits = model.forward([[(index * 31) % 32000]], { cache });
+        await logits.data();
+        logits.dispose();
+      }
+      speeds.push(tokens / ((performance.now() - started) / 1000));
     }
-    const seconds = (performance.now() - started) / 1000;
     cache.dispose();
-    model.dispose?.();
-    return tokens / seconds;
+    model.dispose();
+    return median(speeds);
   } catch (error) {
     return `failed: ${(error as Error).message.slice(0, 80)}`;
+  }
+}
+
+/** llama.cpp decoding the same random model (same seed) exported to an F32 GGUF; a reason when absent. */
+async function llamaCppDecode(size: '20M' | '160M'): Promise<number | string> {
+  const peer = await loadLlamaCpp();
+  if (!peer.llama) return peer.reason;
+  const dir = mkdtempSync(join(tmpdir(), 'lawgpt-bench-gguf-'));
+  try {
+    const model = await createRandomModel(createLlamaConfig(BENCH_MODELS[size]), {
+      seed: 1,
+      backend: 'wasm',
+    });
+    const ggufPath = join(dir, `random-${size}.gguf`);
+    await exportGguf({ model, path: ggufPath, dtype: 'F32' });
+    model.dispose();
+    // llama.cpp at its best thread count: its threads spin-wait on each other, and on a shared machine one
+    // thread is often faster than all of them. Median of 3 runs per thread count.
+    let best = 0;
+    for (const threads of new Set([1, THREADS])) {
+      const speeds: number[] = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const { tokensPerSecond } = await llamaCppDecodeSpeed({
+          ggufPath,
+          promptTokens: PROMPT,
+          tokens: DECODE_TOKENS[size],
+          threads,
+        });
+        speeds.push(tokensPerSecond);
+      }
+      best = Math.max(best, median(speeds));
+    }
+    return best;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -162,14 +204,19 @@ async function main(): Promise<void> {
     console.error(`${spec.label} block: ${block.map((s) => (s * 1000).toFixed(0)).join(' ')} ms`);
     const decode: Record<string, number | string> = {};
     if (!quick)
-      for (const size of ['20M', '160M'] as const)
-        decode[size] = await timeDecode(size, size === '20M' ? 32 : 8, spec.engine);
+      for (const size of ['20M', '160M'] as const) decode[size] = await timeDecode(size, spec.engine);
     results[spec.label] = { state, matmuls, block, decode };
   }
   useKernels({ engine: 'stock' });
+  const llamaCpp: Record<string, number | string> = {};
+  if (!quick) {
+    for (const size of ['20M', '160M'] as const) llamaCpp[size] = await llamaCppDecode(size);
+    await disposeLlamaCpp();
+  }
   const torch = torchPeer();
-  report(results, torch);
-  if (jsonIndex >= 0) writeFileSync(argv[jsonIndex + 1]!, JSON.stringify({ results, torch }, null, 2));
+  report(results, torch, llamaCpp);
+  if (jsonIndex >= 0)
+    writeFileSync(argv[jsonIndex + 1]!, JSON.stringify({ results, torch, llamaCpp }, null, 2));
 }
 
 function report(
@@ -178,6 +225,7 @@ function report(
     { matmuls: Record<string, number[]>; block: number[]; decode: Record<string, number | string> }
   >,
   torch: ReturnType<typeof torchPeer>,
+  llamaCpp: Record<string, number | string>,
 ): void {
   const columns = Object.keys(results);
   const torchLabel = typeof torch === 'string' ? undefined : `PyTorch ${torch.version} ×${torch.threads}`;
@@ -205,7 +253,7 @@ function report(
     );
     lines.push(`| block time ÷ PyTorch's | ${[...ratios, '1.00×'].join(' | ')} |`);
   }
-  for (const size of ['20M', '160M']) {
+  for (const size of ['20M', '160M'] as const) {
     if (columns.every((column) => results[column]!.decode[size] === undefined)) continue;
     const cells = columns.map((column) => {
       const value = results[column]!.decode[size];
@@ -213,9 +261,36 @@ function report(
     });
     lines.push(`| decode tok/s, random ${size} | ${cells.join(' | ')}${torchLabel ? ' | – ' : ''}|`);
   }
+  lines.push(...llamaCppLines(results, llamaCpp));
   console.log(lines.join('\n'));
+  for (const [size, value] of Object.entries(llamaCpp))
+    if (typeof value === 'string') console.log(`\nllama.cpp peer (${size}) skipped: ${value}`);
   if (typeof torch === 'string') console.log(`\nPyTorch peer skipped: ${torch}`);
   console.log(`\n${THREADS} threads available; shared machine — compare within one run, repeat runs.`);
+}
+
+/** Decode vs llama.cpp in the same run: its tok/s and each engine's tok/s ÷ llama.cpp's. */
+function llamaCppLines(
+  results: Record<string, { decode: Record<string, number | string> }>,
+  llamaCpp: Record<string, number | string>,
+): string[] {
+  const sizes = Object.keys(llamaCpp).filter((size) => typeof llamaCpp[size] === 'number');
+  if (sizes.length === 0) return [];
+  const columns = Object.keys(results);
+  const lines = [
+    '',
+    `| decode, same weights | llama.cpp (F32 GGUF, best of 1 and ${THREADS} threads) tok/s | ${columns.map((c) => `${c} ÷ llama.cpp`).join(' | ')} |`,
+    `|---|---:|${columns.map(() => '---:').join('|')}|`,
+  ];
+  for (const size of sizes) {
+    const reference = llamaCpp[size] as number;
+    const ratios = columns.map((column) => {
+      const value = results[column]!.decode[size];
+      return typeof value === 'number' ? `${(value / reference).toFixed(2)}×` : '–';
+    });
+    lines.push(`| random ${size} | ${reference.toFixed(1)} | ${ratios.join(' | ')} |`);
+  }
+  return lines;
 }
 
 await main();
