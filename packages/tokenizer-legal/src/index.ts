@@ -14,6 +14,8 @@ export {
 } from './errors.js';
 export type { ExtendReport, ExtendTokenizerOptions } from './extend-tokenizer.js';
 export { extendTokenizer } from './extend-tokenizer.js';
+export type { GgufPiece, GgufPieces } from './gguf-pieces.js';
+export { toGgufVocabulary } from './gguf-pieces.js';
 export { JsonTokenizer } from './json-tokenizer.js';
 export { loadTokenizer } from './load-tokenizer.js';
 export type { ModelProto, NormalizerSpec, SentencePieceEntry, TrainerSpec } from './model-proto.js';
