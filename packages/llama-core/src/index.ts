@@ -88,6 +88,7 @@ export { linear } from './ops/linear.js';
 export { OP_KERNELS } from './ops/named-op.js';
 export { rmsNorm } from './ops/rms-norm.js';
 export { rope } from './ops/rope.js';
+export { swiGlu } from './ops/swi-glu.js';
 export { createRng, type Rng } from './random.js';
 export { createRandomModel, type RandomModelOptions } from './random-model.js';
 export { resizeTokenEmbeddings } from './resize-token-embeddings.js';

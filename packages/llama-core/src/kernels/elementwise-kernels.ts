@@ -1,82 +1,93 @@
 import * as tf from '@tensorflow/tfjs';
 import { OP_KERNELS } from '../ops/named-op.js';
 import { reduceToShape } from './batch-mat-mul-gradient.js';
-import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
+import { heapAddress, type WasmBackendLike } from './internal/wasm-backend-heap.js';
+import { wasmElementwise } from './internal/wasm-elementwise.js';
 import { KernelError } from './kernel-error.js';
 
 /**
- * RMSNorm and RoPE as single kernels on the tfjs `wasm` backend (plain loops over heap views, zero copies),
- * replacing the 6–10 stock kernels each composite op runs (SplitV/Concat for RoPE dominate), with gradients.
- * They plug into the model's named ops (src/ops/named-op.ts: the op runs the kernel when one is registered).
+ * RMSNorm, RoPE and SwiGLU as single kernels on the tfjs `wasm` backend — csrc/elementwise.c (WASM SIMD) run in
+ * place on tfjs's heap — replacing the 3–10 stock kernels each composite op runs, with gradients (each input's
+ * gradient its own kernel: tfjs asks for them one at a time). They plug into the model's named ops
+ * (src/ops/named-op.ts: the op runs the kernel when one is registered).
  */
-const RMS_NORM_GRAD = `${OP_KERNELS.rmsNorm}Grad`;
+const RMS_NORM_GRAD_X = `${OP_KERNELS.rmsNorm}GradX`;
+const RMS_NORM_GRAD_W = `${OP_KERNELS.rmsNorm}GradW`;
 const ROPE_GRAD = `${OP_KERNELS.rope}Grad`;
-export const ELEMENTWISE_KERNELS = [OP_KERNELS.rmsNorm, RMS_NORM_GRAD, OP_KERNELS.rope, ROPE_GRAD];
+const SWIGLU_GRAD_GATE = `${OP_KERNELS.swiGlu}GradGate`;
+const SWIGLU_GRAD_UP = `${OP_KERNELS.swiGlu}GradUp`;
+export const ELEMENTWISE_KERNELS = [
+  OP_KERNELS.rmsNorm,
+  RMS_NORM_GRAD_X,
+  RMS_NORM_GRAD_W,
+  OP_KERNELS.rope,
+  ROPE_GRAD,
+  OP_KERNELS.swiGlu,
+  SWIGLU_GRAD_GATE,
+  SWIGLU_GRAD_UP,
+];
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
-function views(backend: WasmBackendLike, tensors: tf.TensorInfo[]): Float32Array[] {
+/** Heap byte addresses of float32 tensors (named in the error otherwise). */
+function addresses(heap: WasmBackendLike, kernel: string, tensors: tf.TensorInfo[]): number[] {
   return tensors.map((tensor) => {
-    if (tensor.dtype !== 'float32') throw new KernelError('elementwise', 'float32 tensors', tensor.dtype);
-    return backend.typedArrayFromHeap(tensor) as Float32Array;
+    if (tensor.dtype !== 'float32') throw new KernelError(kernel, 'float32 tensors', tensor.dtype);
+    return heapAddress(heap, tensor);
   });
 }
 
+const sizeOf = (shape: readonly number[]) => shape.reduce((product, size) => product * size, 1);
+
 // ---- RMSNorm: y = weight ⊙ x ⊙ r, r = 1/sqrt(mean(x², last axis) + eps) -----------------------------
 
-function rmsNorm({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const heap = backend as WasmBackendLike;
-  const { x, weight } = inputs as { x: tf.TensorInfo; weight: tf.TensorInfo };
-  const eps = Number(attrs?.eps ?? 1e-6);
+/** Rows and width of an RMSNorm over x's last axis, checking the weight. */
+function normRows(x: tf.TensorInfo, weight: tf.TensorInfo): { rows: number; width: number } {
   const width = x.shape[x.shape.length - 1] ?? 0;
   if (weight.shape.length !== 1 || weight.shape[0] !== width) {
     throw new KernelError('rmsNorm', `weight of shape [${width}]`, `[${weight.shape}]`);
   }
+  return { rows: width === 0 ? 0 : sizeOf(x.shape) / width, width };
+}
+
+function rmsNorm({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const heap = backend as WasmBackendLike;
+  const { x, weight } = inputs as { x: tf.TensorInfo; weight: tf.TensorInfo };
+  const { rows, width } = normRows(x, weight);
   const out = heap.makeOutput([...x.shape], 'float32');
-  const [xs, ws, ys] = views(heap, [x, weight, out]) as [Float32Array, Float32Array, Float32Array];
-  for (let row = 0; row < xs.length; row += width) {
-    let squares = 0;
-    for (let j = 0; j < width; j++) squares += xs[row + j]! * xs[row + j]!;
-    const r = 1 / Math.sqrt(squares / width + eps);
-    for (let j = 0; j < width; j++) ys[row + j] = ws[j]! * (xs[row + j]! * r);
-  }
+  const [xs, ws, ys] = addresses(heap, 'rmsNorm', [x, weight, out]) as [number, number, number];
+  wasmElementwise(heap).exports.rms_norm(xs, ws, ys, rows, width, Number(attrs?.eps ?? 1e-6));
   return out;
 }
 
-// dx = r ⊙ g − x ⊙ r³ ⊙ mean(g ⊙ x) with g = dy ⊙ weight;  dweight = Σ_rows dy ⊙ x ⊙ r.
-function rmsNormGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+// dx = r ⊙ dy ⊙ weight − x ⊙ r³ ⊙ mean(dy ⊙ weight ⊙ x)
+function rmsNormGradX({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const heap = backend as WasmBackendLike;
   const { dy, x, weight } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; weight: tf.TensorInfo };
-  const eps = Number(attrs?.eps ?? 1e-6);
-  const width = weight.shape[0]!;
+  const { rows, width } = normRows(x, weight);
   const dx = heap.makeOutput([...x.shape], 'float32');
-  const dw = heap.makeOutput([width], 'float32');
-  const [dys, xs, ws, dxs, dws] = views(heap, [dy, x, weight, dx, dw]) as Float32Array[] as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
+  const [dys, xs, ws, dxs] = addresses(heap, 'rmsNorm', [dy, x, weight, dx]) as [
+    number,
+    number,
+    number,
+    number,
   ];
-  const weightGrad = new Float64Array(width);
-  for (let row = 0; row < xs.length; row += width) {
-    let squares = 0;
-    let gx = 0;
-    for (let j = 0; j < width; j++) {
-      const value = xs[row + j]!;
-      squares += value * value;
-      gx += dys[row + j]! * ws[j]! * value;
-    }
-    const r = 1 / Math.sqrt(squares / width + eps);
-    const correction = (r * r * r * gx) / width;
-    for (let j = 0; j < width; j++) {
-      const value = xs[row + j]!;
-      dxs[row + j] = r * dys[row + j]! * ws[j]! - value * correction;
-      weightGrad[j]! += dys[row + j]! * value * r;
-    }
-  }
-  dws.set(weightGrad);
-  return [dx, dw];
+  wasmElementwise(heap).exports.rms_norm_grad_x(dys, xs, ws, dxs, rows, width, Number(attrs?.eps ?? 1e-6));
+  return dx;
+}
+
+// dweight = Σ_rows dy ⊙ x ⊙ r (float64 sums)
+function rmsNormGradW({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const heap = backend as WasmBackendLike;
+  const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+  const width = x.shape[x.shape.length - 1] ?? 0;
+  const rows = width === 0 ? 0 : sizeOf(x.shape) / width;
+  const dw = heap.makeOutput([width], 'float32');
+  const kernels = wasmElementwise(heap);
+  const sums = kernels.scratch(width * 8);
+  const [dys, xs, dws] = addresses(heap, 'rmsNorm', [dy, x, dw]) as [number, number, number];
+  kernels.exports.rms_norm_grad_w(dys, xs, dws, rows, width, Number(attrs?.eps ?? 1e-6), sums);
+  return dw;
 }
 
 // ---- RoPE (rotate-half): y = x ⊙ cos + [−x₂, x₁] ⊙ sin over the last axis; cos/sin broadcast to x --------
@@ -96,13 +107,12 @@ function broadcastStrides(shape: readonly number[], target: readonly number[], n
   return strides;
 }
 
-/** Rows of a 4-D RoPE input: element offset of each row of `x` and of its cos/sin row, plus the table's column stride. */
+/** Rows of a 4-D RoPE input: each row's cos/sin offset, half the head dimension, the table's column stride. */
 interface RopeRows {
   rows: number;
   half: number;
-  /** Element offset of row r of x is r * 2 * half. */
   tableRow: Int32Array;
-  /** Stride between table columns (0 when the table broadcasts over the head dimension). */
+  /** 1 when the table spans the head dimension, 0 when one value serves the row. */
   column: number;
 }
 
@@ -121,71 +131,86 @@ function ropeRows(x: tf.TensorInfo, cos: tf.TensorInfo, sin: tf.TensorInfo): Rop
   for (let a = 0; a < d0; a++)
     for (let b = 0; b < d1; b++)
       for (let c = 0; c < d2; c++) tableRow[row++] = a * table[0]! + b * table[1]! + c * table[2]!;
-  return { rows: row, half: d3 / 2, tableRow, column: table[3]! };
+  return { rows: row, half: d3 / 2, tableRow, column: table[3]! === 0 ? 0 : 1 };
 }
 
-/**
- * y₁ = x₁ ⊙ cos₁ − sign · x₂ ⊙ sin₁ and y₂ = x₂ ⊙ cos₂ + sign · x₁ ⊙ sin₂ per row, where ₁/₂ are the row's
- * halves (of the table too, when it spans the head dimension). sign = 1 is RoPE; its gradient is the same
- * map with the sin halves swapped and sign = −1.
- */
-function rotateRows(
-  { rows, half, tableRow, column }: RopeRows,
-  xs: Float32Array,
-  cs: Float32Array,
-  ss: Float32Array,
-  ys: Float32Array,
+/** RoPE (`gradient` false) or its transpose (true) of `x` into a new tensor. */
+function rotate(
+  heap: WasmBackendLike,
+  x: tf.TensorInfo,
+  cos: tf.TensorInfo,
+  sin: tf.TensorInfo,
   gradient: boolean,
-): void {
-  const tableHalf = column === 0 ? 0 : half * column;
-  for (let r = 0; r < rows; r++) {
-    const row = r * 2 * half;
-    const t0 = tableRow[r]!;
-    for (let j = 0; j < half; j++) {
-      const i = row + j;
-      const t = t0 + j * column;
-      const first = xs[i]!;
-      const second = xs[i + half]!;
-      if (gradient) {
-        ys[i] = first * cs[t]! + second * ss[t + tableHalf]!;
-        ys[i + half] = second * cs[t + tableHalf]! - first * ss[t]!;
-      } else {
-        ys[i] = first * cs[t]! - second * ss[t]!;
-        ys[i + half] = second * cs[t + tableHalf]! + first * ss[t + tableHalf]!;
-      }
-    }
-  }
+) {
+  const { rows, half, tableRow, column } = ropeRows(x, cos, sin);
+  const out = heap.makeOutput([...x.shape], 'float32');
+  const kernels = wasmElementwise(heap);
+  const tableRows = kernels.scratch(rows * 4);
+  new Int32Array(kernels.memory.buffer, tableRows, rows).set(tableRow);
+  const [xs, cs, ss, ys] = addresses(heap, 'rope', [x, cos, sin, out]) as [number, number, number, number];
+  kernels.exports.rope(xs, cs, ss, ys, rows, half, tableRows, column, gradient ? 1 : 0);
+  return out;
 }
 
 function rope({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const heap = backend as WasmBackendLike;
   const { x, cos, sin } = inputs as { x: tf.TensorInfo; cos: tf.TensorInfo; sin: tf.TensorInfo };
-  const rows = ropeRows(x, cos, sin);
-  const out = heap.makeOutput([...x.shape], 'float32');
-  const [xs, cs, ss, ys] = views(heap, [x, cos, sin, out]) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
-  rotateRows(rows, xs, cs, ss, ys, false);
-  return out;
+  return rotate(backend as WasmBackendLike, x, cos, sin, false);
 }
 
 // dx₁ = dy₁ ⊙ cos₁ + dy₂ ⊙ sin₂;  dx₂ = dy₂ ⊙ cos₂ − dy₁ ⊙ sin₁.
 function ropeGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const heap = backend as WasmBackendLike;
   const { dy, cos, sin } = inputs as { dy: tf.TensorInfo; cos: tf.TensorInfo; sin: tf.TensorInfo };
-  const rows = ropeRows(dy, cos, sin);
-  const dx = heap.makeOutput([...dy.shape], 'float32');
-  const [dys, cs, ss, dxs] = views(heap, [dy, cos, sin, dx]) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
+  return rotate(backend as WasmBackendLike, dy, cos, sin, true);
+}
+
+// ---- SwiGLU: y = silu(gate) ⊙ up -------------------------------------------------------------------------
+
+/** Element count of `tensors`, which must all have the first one's shape. */
+function sameShape(tensors: tf.TensorInfo[]): number {
+  const shape = tensors[0]!.shape;
+  for (const tensor of tensors) {
+    if (tensor.shape.length !== shape.length || tensor.shape.some((size, axis) => size !== shape[axis])) {
+      throw new KernelError('swiGlu', `gate and up of one shape [${shape}]`, `[${tensor.shape}]`);
+    }
+  }
+  return sizeOf(shape);
+}
+
+function swiGlu({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const heap = backend as WasmBackendLike;
+  const { gate, up } = inputs as { gate: tf.TensorInfo; up: tf.TensorInfo };
+  const n = sameShape([gate, up]);
+  const out = heap.makeOutput([...gate.shape], 'float32');
+  const [gates, ups, ys] = addresses(heap, 'swiGlu', [gate, up, out]) as [number, number, number];
+  wasmElementwise(heap).exports.swiglu(gates, ups, ys, n);
+  return out;
+}
+
+// dgate = dy ⊙ up ⊙ σ(g)(1 + g(1 − σ(g)))
+function swiGluGradGate({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const heap = backend as WasmBackendLike;
+  const { dy, gate, up } = inputs as { dy: tf.TensorInfo; gate: tf.TensorInfo; up: tf.TensorInfo };
+  const n = sameShape([gate, up, dy]);
+  const out = heap.makeOutput([...gate.shape], 'float32');
+  const [dys, gates, ups, outs] = addresses(heap, 'swiGlu', [dy, gate, up, out]) as [
+    number,
+    number,
+    number,
+    number,
   ];
-  rotateRows(rows, dys, cs, ss, dxs, true);
-  return dx;
+  wasmElementwise(heap).exports.swiglu_grad_gate(dys, gates, ups, outs, n);
+  return out;
+}
+
+// dup = dy ⊙ silu(gate)
+function swiGluGradUp({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const heap = backend as WasmBackendLike;
+  const { dy, gate } = inputs as { dy: tf.TensorInfo; gate: tf.TensorInfo };
+  const n = sameShape([gate, dy]);
+  const out = heap.makeOutput([...gate.shape], 'float32');
+  const [dys, gates, outs] = addresses(heap, 'swiGlu', [dy, gate, out]) as [number, number, number];
+  wasmElementwise(heap).exports.swiglu_grad_up(dys, gates, outs, n);
+  return out;
 }
 
 // ---- registration ----------------------------------------------------------------------------------
@@ -195,21 +220,19 @@ const rotateHalf = (x: tf.Tensor) => {
   return tf.concat([tf.neg(second!), first!], -1);
 };
 
+const run = (kernel: string, inputs: tf.NamedTensorMap, attrs?: tf.NamedAttrMap) =>
+  tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor;
+
 const gradients: tf.GradConfig[] = [
   {
     kernelName: OP_KERNELS.rmsNorm,
     inputsToSave: ['x', 'weight'],
     gradFunc: (dy, saved, attrs) => {
       const [x, weight] = saved as [tf.Tensor, tf.Tensor];
-      // tfjs runs each input's gradient inside its own tidy, so each call computes both and keeps its own.
-      const pick = (index: 0 | 1) => () => {
-        const both = tf
-          .engine()
-          .runKernel(RMS_NORM_GRAD, { dy: dy as tf.Tensor, x, weight }, attrs) as tf.Tensor[];
-        both[1 - index]!.dispose();
-        return both[index]!;
+      return {
+        x: () => run(RMS_NORM_GRAD_X, { dy: dy as tf.Tensor, x, weight }, attrs),
+        weight: () => run(RMS_NORM_GRAD_W, { dy: dy as tf.Tensor, x }, attrs),
       };
-      return { x: pick(0), weight: pick(1) };
     },
   },
   {
@@ -219,19 +242,34 @@ const gradients: tf.GradConfig[] = [
       const [x, cos, sin] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       const upstream = dy as tf.Tensor;
       return {
-        x: () => tf.engine().runKernel(ROPE_GRAD, { dy: upstream, cos, sin }) as tf.Tensor,
+        x: () => run(ROPE_GRAD, { dy: upstream, cos, sin }),
         cos: () => reduceToShape(tf.mul(upstream, x), cos.shape),
         sin: () => reduceToShape(tf.mul(upstream, rotateHalf(x)), sin.shape),
       };
     },
   },
+  {
+    kernelName: OP_KERNELS.swiGlu,
+    inputsToSave: ['gate', 'up'],
+    gradFunc: (dy, saved) => {
+      const [gate, up] = saved as [tf.Tensor, tf.Tensor];
+      return {
+        gate: () => run(SWIGLU_GRAD_GATE, { dy: dy as tf.Tensor, gate, up }),
+        up: () => run(SWIGLU_GRAD_UP, { dy: dy as tf.Tensor, gate }),
+      };
+    },
+  },
 ];
 
-const kernels: Array<[string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]]> = [
+const kernels: Array<[string, (args: KernelArgs) => tf.TensorInfo]> = [
   [OP_KERNELS.rmsNorm, rmsNorm],
-  [RMS_NORM_GRAD, rmsNormGrad],
+  [RMS_NORM_GRAD_X, rmsNormGradX],
+  [RMS_NORM_GRAD_W, rmsNormGradW],
   [OP_KERNELS.rope, rope],
   [ROPE_GRAD, ropeGrad],
+  [OP_KERNELS.swiGlu, swiGlu],
+  [SWIGLU_GRAD_GATE, swiGluGradGate],
+  [SWIGLU_GRAD_UP, swiGluGradUp],
 ];
 
 /** Registers (or, with `false`, removes) the elementwise kernels on the `wasm` backend and their gradients. */

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { swiGlu } from '../ops/swi-glu.js';
 import type { ForwardContext } from './context.js';
 
 /** LlamaMLP (SwiGLU): `down(silu(gate(x)) · up(x))`. x: [rows, hidden] → [rows, hidden]. */
@@ -6,6 +7,5 @@ export function mlp(x: tf.Tensor2D, layer: number, context: ForwardContext): tf.
   const prefix = `model.layers.${layer}.mlp`;
   const gate = context.linear(`${prefix}.gate_proj`, x);
   const up = context.linear(`${prefix}.up_proj`, x);
-  const activated = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up) as tf.Tensor2D;
-  return context.linear(`${prefix}.down_proj`, activated);
+  return context.linear(`${prefix}.down_proj`, swiGlu(gate, up));
 }

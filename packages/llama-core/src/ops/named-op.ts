@@ -10,6 +10,7 @@ export const OP_KERNELS = {
   embedding: 'LawgptEmbedding',
   rmsNorm: 'LawgptRmsNorm',
   rope: 'LawgptRope',
+  swiGlu: 'LawgptSwiGlu',
   attention: 'LawgptAttention',
 } as const;
 

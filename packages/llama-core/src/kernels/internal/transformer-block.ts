@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { rmsNorm } from '../../ops/rms-norm.js';
 import { rope } from '../../ops/rope.js';
+import { swiGlu } from '../../ops/swi-glu.js';
 
 /** Sizes of the benchmark block (defaults: the one in ../shared/notes/tfjs-on-node.md). */
 export interface BlockSizes {
@@ -73,7 +74,7 @@ export function createTransformerBlock(sizes: BlockSizes = NOTES_BLOCK, seed = 7
     const attended = tf.add(x, tf.matMul(merged, weights.wo)) as tf.Tensor2D;
     const g = norm(attended, weights.norm2);
     const gate = tf.matMul(g, weights.wGate);
-    const mlp = tf.matMul(tf.mul(tf.mul(gate, tf.sigmoid(gate)), tf.matMul(g, weights.wUp)), weights.wDown);
+    const mlp = tf.matMul(swiGlu(gate, tf.matMul(g, weights.wUp)), weights.wDown);
     return tf.add(attended, mlp) as tf.Tensor2D;
   };
 
