@@ -1,76 +1,242 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { type FloatDtype, loadModel } from '@lawgpt/llama-core';
+import { basename, join } from 'node:path';
+import {
+  exportGguf,
+  type FloatDtype,
+  type GgufVocabulary,
+  type GgufWriteProgress,
+  ggufVocabularyFromPieces,
+  type LlamaModel,
+  loadModel,
+} from '@lawgpt/llama-core';
 import { loadLoraAdapter, mergeLoraAdapter } from '@lawgpt/lora';
-import { loadTokenizer } from '@lawgpt/tokenizer-legal';
-import type { Command } from '../command.js';
+import { loadTokenizer, toGgufVocabulary } from '@lawgpt/tokenizer-legal';
+import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
+import { formatProgress } from '../progress.js';
+import type { CliTokenizer } from '../runtime.js';
 
 const dtypes: FloatDtype[] = ['F32', 'F16', 'BF16'];
+const ggufDtypes = ['F32', 'F16'] as const;
 
-/** `lawgpt merge`: fold a LoRA adapter into its base model and save a plain HF model. */
+/** `lawgpt merge`: fold a LoRA adapter into its base model; save a plain HF model and/or a llama.cpp GGUF file. */
 export const mergeCommand: Command = {
   name: 'merge',
-  summary: "Merge a LoRA adapter into the base model (PEFT's merge_and_unload) and save HF format",
+  summary:
+    "Merge a LoRA adapter into the base model (PEFT's merge_and_unload); save HF format and/or GGUF for llama.cpp",
   usage:
-    'lawgpt merge --model DIR --adapter DIR --output DIR [--dtype F32|F16|BF16] [--max-shard-size BYTES]',
+    'lawgpt merge --model DIR [--adapter DIR] (--output DIR | --gguf FILE | both) [--dtype F32|F16|BF16] [--max-shard-size BYTES]',
   options: {
     model: { type: 'string', short: 'm', valueName: 'DIR', description: 'Base model folder' },
     adapter: {
       type: 'string',
       short: 'a',
       valueName: 'DIR',
-      description: 'PEFT LoRA folder (adapter_config.json + adapter_model.safetensors)',
+      description:
+        'PEFT LoRA folder (adapter_config.json + adapter_model.safetensors); optional with --gguf (exports the model as is)',
     },
-    output: { type: 'string', short: 'o', valueName: 'DIR', description: 'Folder for the merged model' },
+    output: {
+      type: 'string',
+      short: 'o',
+      valueName: 'DIR',
+      description: 'Folder for the merged model in Hugging Face format (safetensors + tokenizer)',
+    },
+    gguf: {
+      type: 'string',
+      short: 'g',
+      valueName: 'FILE',
+      description:
+        'Also (or only) write a GGUF file for llama.cpp / Ollama / LM Studio, vocabulary from the tokenizer',
+    },
     tokenizer: {
       type: 'string',
       short: 't',
       valueName: 'PATH',
-      description: 'Tokenizer copied to the output (default: adapter folder, else model folder)',
+      description:
+        'Tokenizer copied to --output and used as the GGUF vocabulary (default: adapter folder, else model folder)',
     },
     dtype: {
       type: 'string',
       valueName: 'DTYPE',
       default: 'F32',
-      description: 'Stored dtype: F32, F16 or BF16',
+      description: 'Stored dtype: F32, F16 or BF16 (--gguf: F32 or F16; norms stay F32)',
+    },
+    name: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'general.name of the GGUF file (default: the --gguf file name without .gguf)',
     },
     'max-shard-size': {
       type: 'string',
       valueName: 'BYTES',
-      description: 'Shard the safetensors above this size',
+      description: 'Shard the safetensors above this size (--output)',
     },
   },
+  details: [
+    'Examples:',
+    '  lawgpt merge -m lawgpt-base -a sft-lora -o lawgpt/                  # HF folder',
+    '  lawgpt merge -m lawgpt-base -a sft-lora --gguf lawgpt-f16.gguf --dtype F16',
+    '  lawgpt merge -m lawgpt/ --gguf lawgpt.gguf                          # a plain model to GGUF',
+    'Without a tokenizer the GGUF file gets a placeholder vocabulary: it loads in llama.cpp, but text is meaningless.',
+  ].join('\n'),
   async run({ values }, io) {
-    if (!values.model || !values.adapter || !values.output)
-      throw new UsageError('--model, --adapter and --output are required');
-    const dtype = values.dtype as FloatDtype;
-    if (!dtypes.includes(dtype))
-      throw new UsageError(`--dtype must be one of ${dtypes.join(', ')}, got ${dtype}`);
-    const maxShardSize =
-      values['max-shard-size'] === undefined ? undefined : Number(values['max-shard-size']);
-    const model = await loadModel(values.model as string);
-    const adapter = await loadLoraAdapter(values.adapter as string, { model });
-    await mergeLoraAdapter(model, adapter);
-    const files = await model.save(values.output as string, { dtype, maxShardSize });
-    const tokenizerPath = await findTokenizer(values.tokenizer as string | undefined, [
-      values.adapter as string,
-      values.model as string,
-    ]);
-    if (tokenizerPath) await (await loadTokenizer(tokenizerPath)).save(values.output as string);
-    else io.stderr('merge: no tokenizer found in the adapter or model folder; none copied\n');
-    io.stdout(
-      `merged ${adapter.modules.size} LoRA modules into ${values.output} (${files.length} files, ${dtype})\n`,
-    );
-    model.dispose();
+    const options = checkOptions(values);
+    const tokenizerPath = findTokenizer(options.tokenizer, [options.adapter, options.model]);
+    const tokenizer = tokenizerPath ? await loadTokenizer(tokenizerPath) : undefined;
+    // Convert before the model loads, so an unusable tokenizer fails fast.
+    const vocabulary = options.gguf && tokenizer ? ggufVocabulary(tokenizer) : undefined;
+    const model = await loadModel(options.model);
+    try {
+      let merged = 0;
+      if (options.adapter) {
+        const adapter = await loadLoraAdapter(options.adapter, { model });
+        await mergeLoraAdapter(model, adapter);
+        merged = adapter.modules.size;
+      }
+      const what = options.adapter ? `merged ${merged} LoRA modules into` : 'exported';
+      if (options.gguf) {
+        if (!tokenizer) {
+          io.stderr(
+            'merge: warning: no tokenizer found (give --tokenizer); the GGUF file gets a placeholder vocabulary, ' +
+              'so text in llama.cpp will be meaningless\n',
+          );
+        }
+        const result = await writeGgufFile(
+          model,
+          options.gguf,
+          options.ggufDtype,
+          vocabulary,
+          options.name,
+          io,
+        );
+        const source = tokenizerPath ? `vocabulary from ${tokenizerPath}` : 'placeholder vocabulary';
+        io.stdout(
+          `${what} ${result.path} (GGUF, ${result.tensors} tensors, ${options.dtype}, ${source}, ${result.bytes} bytes)\n`,
+        );
+      }
+      if (options.output) {
+        const files = await model.save(options.output, {
+          dtype: options.dtype,
+          maxShardSize: options.maxShardSize,
+        });
+        if (tokenizer) await tokenizer.save(options.output);
+        else io.stderr('merge: no tokenizer found in the adapter or model folder; none copied\n');
+        io.stdout(`${what} ${options.output} (${files.length} files, ${options.dtype})\n`);
+      }
+    } finally {
+      model.dispose();
+    }
     return 0;
   },
 };
 
+interface MergeOptions {
+  model: string;
+  adapter?: string;
+  output?: string;
+  gguf?: string;
+  tokenizer?: string;
+  name?: string;
+  dtype: FloatDtype;
+  ggufDtype: 'F32' | 'F16';
+  maxShardSize?: number;
+}
+
+/** Validate the flag combination; every mistake is a {@link UsageError}. */
+function checkOptions(values: Record<string, unknown>): MergeOptions {
+  const text = (key: string) => values[key] as string | undefined;
+  const model = text('model');
+  const adapter = text('adapter');
+  const output = text('output');
+  const gguf = text('gguf');
+  if (!model) throw new UsageError('--model is required');
+  if (!output && !gguf) throw new UsageError('give --output DIR (HF folder), --gguf FILE, or both');
+  if (!adapter && !gguf) {
+    throw new UsageError(
+      '--adapter is required with --output only (nothing to merge); use --gguf to export a model as is',
+    );
+  }
+  const dtype = text('dtype') as FloatDtype;
+  if (!dtypes.includes(dtype))
+    throw new UsageError(`--dtype must be one of ${dtypes.join(', ')}, got ${dtype}`);
+  const ggufDtype = dtype as 'F32' | 'F16';
+  if (gguf && !ggufDtypes.includes(ggufDtype)) {
+    throw new UsageError(
+      `--dtype ${dtype} cannot be written with --gguf: GGUF export writes ${ggufDtypes.join(' or ')}`,
+    );
+  }
+  const shard = text('max-shard-size');
+  const maxShardSize = shard === undefined ? undefined : Number(shard);
+  if (maxShardSize !== undefined && !(Number.isInteger(maxShardSize) && maxShardSize > 0)) {
+    throw new UsageError(`--max-shard-size must be a positive number of bytes, got ${shard}`);
+  }
+  return {
+    model,
+    adapter,
+    output,
+    gguf,
+    tokenizer: text('tokenizer'),
+    name: text('name'),
+    dtype,
+    ggufDtype,
+    maxShardSize,
+  };
+}
+
 /** The explicit tokenizer, else the first folder holding `tokenizer.model` or `tokenizer.json`. */
-async function findTokenizer(explicit: string | undefined, folders: string[]): Promise<string | undefined> {
+function findTokenizer(explicit: string | undefined, folders: Array<string | undefined>): string | undefined {
   if (explicit) return explicit;
-  return folders.find((folder) =>
-    ['tokenizer.model', 'tokenizer.json'].some((file) => existsSync(join(folder, file))),
+  return folders.find(
+    (folder) =>
+      folder !== undefined &&
+      ['tokenizer.model', 'tokenizer.json'].some((file) => existsSync(join(folder, file))),
   );
+}
+
+/** The tokenizer's pieces as a GGUF `llama` vocabulary (tokenizer-legal gives plain pieces, llama-core checks them). */
+function ggufVocabulary(tokenizer: CliTokenizer): GgufVocabulary {
+  const { pieces, ...ids } = toGgufVocabulary(tokenizer);
+  return ggufVocabularyFromPieces(pieces, ids);
+}
+
+/** Export with a progress line on stderr; Ctrl-C stops between tensors and leaves no file. */
+async function writeGgufFile(
+  model: LlamaModel,
+  path: string,
+  dtype: 'F32' | 'F16',
+  vocabulary: GgufVocabulary | undefined,
+  name: string | undefined,
+  io: CommandIO,
+) {
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  const started = performance.now();
+  const onProgress = ({ tensors, totalTensors, bytes, totalBytes }: GgufWriteProgress) => {
+    const seconds = (performance.now() - started) / 1000;
+    const megabytesPerSecond = bytes / 1e6 / Math.max(seconds, 1e-3);
+    const line = formatProgress({
+      label: 'gguf tensors',
+      done: tensors,
+      total: totalTensors,
+      extra: { MB: Math.round(bytes / 1e6) },
+      rate: [megabytesPerSecond, 'MB/s'],
+      etaSeconds: (totalBytes - bytes) / 1e6 / Math.max(megabytesPerSecond, 1e-9),
+    });
+    io.stderr(`\r${line}   `);
+  };
+  try {
+    return await exportGguf({
+      model,
+      path,
+      dtype,
+      vocabulary,
+      name: name ?? basename(path).replace(/\.gguf$/i, ''),
+      onProgress,
+      signal: controller.signal,
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    io.stderr('\n');
+  }
 }
