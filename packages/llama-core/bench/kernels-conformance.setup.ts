@@ -1,6 +1,7 @@
 // Installs the matMul engine named by $LAWGPT_KERNELS before every test file of the llama-core suite, and fails
 // the run if the engine fell back (see bench/kernels-conformance.config.ts).
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll } from 'vitest';
 import { type KernelEngine, kernelStats, useKernels } from '../src/kernels/use-kernels.js';
 
