@@ -120,7 +120,7 @@ describe('lawgpt merge --gguf', () => {
     const other = createCharacterTokenizer({ texts: ['民法典'] });
     const promise = run(['--model', join(root, 'model'), '--tokenizer', join(root, 'other'), '--gguf', path]);
     await expect(promise).rejects.toThrow(
-      `vocabulary.tokens must be ${tokenizer.vocabSize} entries (the model's vocab_size), got ${other.vocabSize}`,
+      `GGUF vocabulary from ${join(root, 'other')}: vocabulary.tokens must be ${tokenizer.vocabSize} entries (the model's vocab_size), got ${other.vocabSize}`,
     );
     expect(existsSync(path)).toBe(false);
   });

@@ -108,7 +108,12 @@ export const mergeCommand: Command = {
           vocabulary,
           options.name,
           io,
-        );
+        ).catch((error: Error) => {
+          // exportGguf names both sizes (`vocabulary.tokens must be N entries …, got M`); add which tokenizer.
+          if (tokenizerPath && error.message.startsWith('vocabulary.'))
+            throw new Error(`GGUF vocabulary from ${tokenizerPath}: ${error.message}`, { cause: error });
+          throw error;
+        });
         const source = tokenizerPath ? `vocabulary from ${tokenizerPath}` : 'placeholder vocabulary';
         io.stdout(
           `${what} ${result.path} (GGUF, ${result.tensors} tensors, ${options.dtype}, ${source}, ${result.bytes} bytes)\n`,
@@ -219,7 +224,7 @@ async function writeGgufFile(
       label: 'gguf tensors',
       done: tensors,
       total: totalTensors,
-      extra: { MB: Math.round(bytes / 1e6) },
+      extra: { MB: Number((bytes / 1e6).toFixed(1)) },
       rate: [megabytesPerSecond, 'MB/s'],
       etaSeconds: (totalBytes - bytes) / 1e6 / Math.max(megabytesPerSecond, 1e-9),
     });
