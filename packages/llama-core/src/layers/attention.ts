@@ -3,9 +3,16 @@ import { attention } from '../ops/attention.js';
 import { rope } from '../ops/rope.js';
 import type { ForwardContext } from './context.js';
 
-/** [batch·seq, heads·hd] → [batch, heads, seq, hd]. */
+/** [batch·seq, heads·hd] → [batch, heads, seq, hd] (one token: the same memory order, a reshape suffices). */
 function splitHeads(x: tf.Tensor2D, batch: number, seq: number, heads: number, headDim: number): tf.Tensor4D {
+  if (seq === 1) return tf.reshape(x, [batch, heads, 1, headDim]);
   return tf.transpose(tf.reshape(x, [batch, seq, heads, headDim]), [0, 2, 1, 3]);
+}
+
+/** [batch, heads, seq, hd] → [batch·seq, heads·hd], the inverse of {@link splitHeads}. */
+function mergeHeads(x: tf.Tensor4D, batch: number, seq: number, heads: number, headDim: number): tf.Tensor2D {
+  if (seq === 1) return tf.reshape(x, [batch, heads * headDim]);
+  return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [batch * seq, heads * headDim]);
 }
 
 /**
@@ -29,9 +36,5 @@ export function selfAttention(x: tf.Tensor2D, layer: number, context: ForwardCon
   let values = splitHeads(context.linear(`${prefix}.v_proj`, x), batch, seq, kvHeads, headDim);
   if (cache) [keys, values] = cache.append(layer, keys, values);
   const output = attention(queries, keys, values, context.bias, 1 / Math.sqrt(headDim));
-  const merged = tf.reshape(tf.transpose(output, [0, 2, 1, 3]), [
-    batch * seq,
-    heads * headDim,
-  ]) as tf.Tensor2D;
-  return context.linear(`${prefix}.o_proj`, merged);
+  return context.linear(`${prefix}.o_proj`, mergeHeads(output, batch, seq, heads, headDim));
 }
