@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaConfig } from '../config.js';
 import { InputError } from '../errors.js';
 import { loadModel } from '../load.js';
@@ -112,7 +112,12 @@ describe('exportGguf on generated models', () => {
     tieWordEmbeddings: true,
     ropeScaling: { type: 'linear', factor: 4 },
   });
-  const modelPromise = createRandomModel(config, { seed: 3 });
+  // Created in beforeAll, not while collecting: a model built concurrently with another suite's backend
+  // selection can land on a backend that is being replaced.
+  let modelPromise: ReturnType<typeof createRandomModel>;
+  beforeAll(() => {
+    modelPromise = createRandomModel(config, { seed: 3 });
+  });
   afterAll(async () => (await modelPromise).dispose());
 
   it('omits output.weight for tied embeddings and writes linear rope scaling and the vocabulary', async () => {

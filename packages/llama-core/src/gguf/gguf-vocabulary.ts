@@ -14,16 +14,8 @@ export const GGUF_TOKEN_TYPES = {
   byte: 6,
 } as const;
 
-/** A SentencePiece-style (`llama`) vocabulary for a GGUF file. */
-export interface GgufVocabulary {
-  /** Tokenizer family; `llama` = SentencePiece BPE with byte fallback (llama.cpp's SPM tokenizer). */
-  model: 'llama';
-  /** Piece of each id (`▁` U+2581 marks a space; byte pieces are `<0x00>`…`<0xFF>`). */
-  tokens: string[];
-  /** Score of each piece (BPE merge priority: higher merges first). */
-  scores: number[];
-  /** Type of each piece, see {@link GGUF_TOKEN_TYPES}. */
-  tokenTypes: number[];
+/** Special ids of a vocabulary ({@link GgufVocabulary}, {@link ggufVocabularyFromPieces}). */
+export interface VocabularyIds {
   bosId: number;
   eosId: number;
   unkId: number;
@@ -32,6 +24,18 @@ export interface GgufVocabulary {
   addBosToken?: boolean;
   /** Written as `tokenizer.ggml.add_eos_token` when set. */
   addEosToken?: boolean;
+}
+
+/** A SentencePiece-style (`llama`) vocabulary for a GGUF file. */
+export interface GgufVocabulary extends VocabularyIds {
+  /** Tokenizer family; `llama` = SentencePiece BPE with byte fallback (llama.cpp's SPM tokenizer). */
+  model: 'llama';
+  /** Piece of each id (`▁` U+2581 marks a space; byte pieces are `<0x00>`…`<0xFF>`). */
+  tokens: string[];
+  /** Score of each piece (BPE merge priority: higher merges first). */
+  scores: number[];
+  /** Type of each piece, see {@link GGUF_TOKEN_TYPES}. */
+  tokenTypes: number[];
 }
 
 /** Options of {@link placeholderVocabulary}. */
@@ -78,16 +82,6 @@ export interface VocabularyPiece {
   score: number;
   /** SentencePiece type number (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte). */
   type: number;
-}
-
-/** Special ids of {@link ggufVocabularyFromPieces}. */
-export interface VocabularyIds {
-  bosId: number;
-  eosId: number;
-  unkId: number;
-  padId?: number;
-  addBosToken?: boolean;
-  addEosToken?: boolean;
 }
 
 /** A {@link GgufVocabulary} from SentencePiece pieces (id = index) and special ids. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { OP_KERNELS } from '../ops/named-op.js';
 import { reduceToShape } from './batch-mat-mul-gradient.js';
 import { heapAddress, type WasmBackendLike } from './internal/wasm-backend-heap.js';
-import { wasmElementwise } from './internal/wasm-elementwise.js';
+import { type ElementwiseExports, wasmElementwise } from './internal/wasm-elementwise.js';
 import { KernelError } from './kernel-error.js';
 
 /**
@@ -176,42 +176,30 @@ function sameShape(tensors: tf.TensorInfo[]): number {
   return sizeOf(shape);
 }
 
-function swiGlu({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const heap = backend as WasmBackendLike;
-  const { gate, up } = inputs as { gate: tf.TensorInfo; up: tf.TensorInfo };
-  const n = sameShape([gate, up]);
-  const out = heap.makeOutput([...gate.shape], 'float32');
-  const [gates, ups, ys] = addresses(heap, 'swiGlu', [gate, up, out]) as [number, number, number];
-  wasmElementwise(heap).exports.swiglu(gates, ups, ys, n);
-  return out;
+/** A SwiGLU kernel over same-shape `names` (gate first): one output of that shape, computed by `run`. */
+function swiGluKernel(
+  names: string[],
+  run: (kernels: ElementwiseExports, pointers: number[], n: number) => void,
+): (args: KernelArgs) => tf.TensorInfo {
+  return ({ inputs, backend }) => {
+    const heap = backend as WasmBackendLike;
+    const tensors = names.map((name) => inputs[name]!);
+    const n = sameShape(tensors);
+    const out = heap.makeOutput([...tensors[0]!.shape], 'float32');
+    run(wasmElementwise(heap).exports, addresses(heap, 'swiGlu', [...tensors, out]), n);
+    return out;
+  };
 }
 
+const swiGlu = swiGluKernel(['gate', 'up'], (kernels, [gate, up, y], n) => kernels.swiglu(gate!, up!, y!, n));
 // dgate = dy ⊙ up ⊙ σ(g)(1 + g(1 − σ(g)))
-function swiGluGradGate({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const heap = backend as WasmBackendLike;
-  const { dy, gate, up } = inputs as { dy: tf.TensorInfo; gate: tf.TensorInfo; up: tf.TensorInfo };
-  const n = sameShape([gate, up, dy]);
-  const out = heap.makeOutput([...gate.shape], 'float32');
-  const [dys, gates, ups, outs] = addresses(heap, 'swiGlu', [dy, gate, up, out]) as [
-    number,
-    number,
-    number,
-    number,
-  ];
-  wasmElementwise(heap).exports.swiglu_grad_gate(dys, gates, ups, outs, n);
-  return out;
-}
-
+const swiGluGradGate = swiGluKernel(['gate', 'up', 'dy'], (kernels, [gate, up, dy, out], n) =>
+  kernels.swiglu_grad_gate(dy!, gate!, up!, out!, n),
+);
 // dup = dy ⊙ silu(gate)
-function swiGluGradUp({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const heap = backend as WasmBackendLike;
-  const { dy, gate } = inputs as { dy: tf.TensorInfo; gate: tf.TensorInfo };
-  const n = sameShape([gate, dy]);
-  const out = heap.makeOutput([...gate.shape], 'float32');
-  const [dys, gates, outs] = addresses(heap, 'swiGlu', [dy, gate, out]) as [number, number, number];
-  wasmElementwise(heap).exports.swiglu_grad_up(dys, gates, outs, n);
-  return out;
-}
+const swiGluGradUp = swiGluKernel(['gate', 'dy'], (kernels, [gate, dy, out], n) =>
+  kernels.swiglu_grad_up(dy!, gate!, out!, n),
+);
 
 // ---- registration ----------------------------------------------------------------------------------
 
