@@ -61,7 +61,12 @@ describe('runLawBench', () => {
     );
     const prompts: string[] = [];
     await runLawBench({
-      generator: { generate: async (prompt) => (prompts.push(prompt), 'A') },
+      generator: {
+        generate: async (prompt) => {
+          prompts.push(prompt);
+          return 'A';
+        },
+      },
       dataDir,
       outputDir: join(dataDir, 'one'),
       shot: 'one',
