@@ -31,17 +31,7 @@
 // Floats of scratch one thread needs: packed B block, packed A block, one edge tile.
 #define SCRATCH_FLOATS (KC * NC + MC * KC + MR * NR)
 
-// Job descriptor written by JavaScript (int32 fields, in this order).
-typedef struct {
-  int a, b, c;            // byte addresses of the operand bases
-  int m, n, k;            // logical sizes
-  int trans_a, trans_b;   // storage order flags
-  int batch;              // number of output matrices
-  int a_offsets;          // byte address of int32[batch]: element offset of A's matrix per output batch
-  int b_offsets;          // same for B
-  int scratch;            // byte address of thread 0's scratch; thread t uses scratch + t * SCRATCH_FLOATS * 4
-  int next_unit;          // work counter, 0 when the job is posted; threads claim units with an atomic add
-} job_t;
+#include "job.h"
 
 __attribute__((export_name("scratch_floats"))) int scratch_floats(void) { return SCRATCH_FLOATS; }
 
@@ -300,6 +290,10 @@ static int round_up(int value, int multiple) { return (value + multiple - 1) / m
 // larger output dimension when there are few batches) that threads claim from an atomic counter, so a thread
 // slowed down by a busy core simply claims fewer units.
 __attribute__((export_name("run_job"))) void run_job(job_t *job, int thread, int threads) {
+  if (job->kind == JOB_PACKED_GEMV) {
+    run_packed_gemv(job);
+    return;
+  }
   int m = job->m, n = job->n, k = job->k, batch = job->batch;
   if (m == 0 || n == 0 || batch == 0) return;
   const int *a_offsets = (const int *)job->a_offsets;

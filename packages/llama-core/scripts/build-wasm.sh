@@ -1,9 +1,10 @@
 #!/bin/sh
-# Builds csrc/matmul.c (+ csrc/elementwise.c) into two WebAssembly SIMD128 modules with Debian clang-14 + lld
-# and embeds them (base64) into src/kernels/internal/matmul-wasm.ts:
+# Builds csrc/matmul.c + csrc/gemv-packed.c (+ csrc/elementwise.c) into two WebAssembly SIMD128 modules with
+# Debian clang-14 + lld and embeds them (base64) into src/kernels/internal/matmul-wasm.ts:
 #   matmul-st.wasm  imports a plain memory  (runs on tfjs's own heap, zero-copy, one thread): matMul and the
 #                   elementwise kernels (RMSNorm, RoPE, SwiGLU and their gradients)
-#   matmul-mt.wasm  imports a shared memory (runs on worker_threads, operands copied in and out): matMul
+#   matmul-mt.wasm  imports a shared memory (runs on worker_threads, operands copied in and out): matMul and
+#                   the packed matrix-vector product of decoding
 # Usage: scripts/build-wasm.sh [outdir]   (default: csrc/build; the .ts is only written for the default)
 # The output is deterministic: CI rebuilds it and compares bytes (src/kernels/wasm-build.test.ts).
 set -eu
@@ -14,10 +15,11 @@ mkdir -p "$out"
 common="--target=wasm32 -msimd128 -mbulk-memory -O3 -nostdlib -Wall -Werror
   -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -Wl,--export=run_job -Wl,--export=scratch_floats"
 # shellcheck disable=SC2086
-$CC $common -o "$out/matmul-st.wasm" "$here/csrc/matmul.c" "$here/csrc/elementwise.c"
+$CC $common -o "$out/matmul-st.wasm" "$here/csrc/matmul.c" "$here/csrc/gemv-packed.c" "$here/csrc/elementwise.c"
 # shellcheck disable=SC2086
 $CC $common -matomics -mmutable-globals \
-  -Wl,--shared-memory -Wl,--max-memory=4294967296 -o "$out/matmul-mt.wasm" "$here/csrc/matmul.c"
+  -Wl,--shared-memory -Wl,--max-memory=4294967296 -o "$out/matmul-mt.wasm" "$here/csrc/matmul.c" \
+  "$here/csrc/gemv-packed.c"
 if [ "$#" -eq 0 ]; then
   ts="$here/src/kernels/internal/matmul-wasm.ts"
   {

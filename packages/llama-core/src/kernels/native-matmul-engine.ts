@@ -11,7 +11,7 @@ import { type MatMulPlan, planFloat32MatMul } from './matmul-plan.js';
  */
 export class NativeMatMulEngine implements MatMulEngine {
   readonly name = 'native';
-  readonly stats = { inPlace: 0, threaded: 0, delegated: 0 };
+  readonly stats = { inPlace: 0, threaded: 0, packed: 0, delegated: 0 };
 
   constructor(
     private readonly addon: NativeAddon,

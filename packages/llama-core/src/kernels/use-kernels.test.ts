@@ -174,7 +174,7 @@ describe('verifyOnBackend (the first-use check on the live tfjs heap)', () => {
     const off: MatMulEngine = {
       name: 'wasm',
       threads: 1,
-      stats: { inPlace: 0, threaded: 0, delegated: 0 },
+      stats: { inPlace: 0, threaded: 0, packed: 0, delegated: 0 },
       close: () => {},
       batchMatMul: (heap, a, b, transposeA, transposeB) => {
         const out = engine.batchMatMul(heap, a, b, transposeA, transposeB);

@@ -88,7 +88,10 @@ function startWasmEngine(threads: number, state: KernelState): WasmMatMulEngine 
   if (threads > 1) {
     try {
       engine = new WasmMatMulEngine({ threads });
-      const problem = selfCheck((a, b, plan) => engine!.multiplyDirect(a, b, plan, 'threaded'));
+      // One-row untransposed products take the packed-weight path (decoding), all others the threaded one.
+      const problem = selfCheck((a, b, plan) =>
+        engine!.multiplyDirect(a, b, plan, isVectorPlan(plan) ? 'packed' : 'threaded'),
+      );
       if (problem) throw new Error(`self-check failed: ${problem}`);
     } catch (error) {
       engine?.close();
@@ -125,17 +128,21 @@ function startNativeEngine(threads: number, state: KernelState): NativeMatMulEng
   return engine;
 }
 
+const isVectorPlan = (plan: {
+  m: number;
+  batch: number;
+  transA: boolean;
+  transB: boolean;
+  outShape: number[];
+}) => plan.m === 1 && plan.batch === 1 && !plan.transA && !plan.transB && plan.outShape.length === 2;
+
 /**
- * One row times an untransposed 2-D weight: tfjs-wasm runs these on XNNPACK with the weight packed once and
- * cached, which streams faster than either engine's per-call kernel (160M decode on a quiet machine: 31 tok/s
- * through XNNPACK vs 25 with the native engine's 2-thread product and 16 with the wasm engine's, measured).
+ * One row times an untransposed 2-D weight (decoding). The wasm engine on several threads computes these from
+ * the weight packed once into its shared memory; otherwise they stay on tfjs-wasm's XNNPACK path, which packs
+ * the weight once too and streams it faster than a per-call kernel (160M decode on a quiet machine: 31 tok/s
+ * through XNNPACK vs 25 with the native engine's 2-thread product, measured).
  */
-function isXnnpackVectorProduct(
-  a: tf.TensorInfo,
-  b: tf.TensorInfo,
-  transposeA: boolean,
-  transposeB: boolean,
-) {
+function isVectorProduct(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean) {
   return (
     !transposeA &&
     !transposeB &&
@@ -168,7 +175,9 @@ function install(engine: MatMulEngine, state: KernelState): void {
     if (!trusted) return stock.kernelFunc({ inputs, backend, attrs });
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA = false, transposeB = false } = (attrs ?? {}) as Partial<tf.BatchMatMulAttrs>;
-    if (isXnnpackVectorProduct(a, b, transposeA, transposeB)) {
+    if (isVectorProduct(a, b, transposeA, transposeB)) {
+      const product = engine.vectorProduct?.(heap, a, b);
+      if (product) return product;
       engine.stats.delegated++;
       return stock.kernelFunc({ inputs, backend, attrs });
     }
@@ -228,8 +237,11 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
   return activeKernels();
 }
 
-/** Dispatch counters of the active wasm engine (undefined for stock). */
-export function kernelStats(): { inPlace: number; threaded: number; delegated: number } | undefined {
-  const stats = current?.engine?.stats;
-  return stats ? { ...stats } : undefined;
+/** Dispatch counters of the active engine and the weights it holds packed (undefined for stock). */
+export function kernelStats():
+  | { inPlace: number; threaded: number; packed: number; delegated: number; packedWeights: number }
+  | undefined {
+  const engine = current?.engine;
+  if (!engine) return undefined;
+  return { ...engine.stats, packedWeights: engine.packedWeights ?? 0 };
 }

@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
+import { PackedWeightCache } from './internal/packed-weights.js';
+import { packedGemvBytes, SharedMemoryMatMul } from './internal/shared-memory-matmul.js';
 import { backendMemory, heapAddress, type WasmBackendLike } from './internal/wasm-backend-heap.js';
-import { ForeignMemoryMatMul, SharedMemoryMatMul } from './internal/wasm-matmul.js';
+import { ForeignMemoryMatMul } from './internal/wasm-matmul.js';
 import { webAssembly } from './internal/webassembly.js';
 import { KernelError } from './kernel-error.js';
 import type { MatMulEngine } from './matmul-engine.js';
@@ -8,6 +10,11 @@ import { type MatMulPlan, planFloat32MatMul } from './matmul-plan.js';
 
 /** Products below this many flops run on the calling thread (thread hand-off and copies cost more). */
 const PARALLEL_MIN_FLOPS = 8e6;
+/**
+ * One-row products with smaller weights stay on XNNPACK: such a weight sits in cache, and the hand-off to the
+ * threads costs more than it saves (20M decode: 213 vs 234 tok/s when every weight was packed).
+ */
+const PACKED_MIN_WEIGHT = 1 << 18;
 /** Products moving more than one element per this many flops run on the calling thread (copies dominate). */
 const PARALLEL_MIN_INTENSITY = 24;
 
@@ -17,7 +24,9 @@ export interface MatMulDispatchStats {
   inPlace: number;
   /** Products copied to the shared memory and computed by all threads. */
   threaded: number;
-  /** One-row products left to tfjs's XNNPACK path (see use-kernels.ts). */
+  /** One-row products computed by all threads on a weight packed once into the shared memory. */
+  packed: number;
+  /** One-row products left to tfjs's XNNPACK path (one thread; see use-kernels.ts). */
   delegated: number;
 }
 
@@ -29,8 +38,9 @@ export interface MatMulDispatchStats {
 export class WasmMatMulEngine implements MatMulEngine {
   readonly name = 'wasm';
   readonly threads: number;
-  readonly stats: MatMulDispatchStats = { inPlace: 0, threaded: 0, delegated: 0 };
+  readonly stats: MatMulDispatchStats = { inPlace: 0, threaded: 0, packed: 0, delegated: 0 };
   private shared: SharedMemoryMatMul | undefined;
+  private packed: PackedWeightCache | undefined;
   private readonly foreign = new WeakMap<object, ForeignMemoryMatMul | null>();
 
   constructor(options: {
@@ -38,7 +48,15 @@ export class WasmMatMulEngine implements MatMulEngine {
     threads: number;
   }) {
     this.threads = Math.max(1, Math.floor(options.threads));
-    if (this.threads > 1) this.shared = new SharedMemoryMatMul({ threads: this.threads });
+    if (this.threads > 1) {
+      this.shared = new SharedMemoryMatMul({ threads: this.threads });
+      this.packed = new PackedWeightCache(this.shared);
+    }
+  }
+
+  /** Weights packed for one-row products now (0 on one thread, where XNNPACK serves them). */
+  get packedWeights(): number {
+    return this.packed?.size ?? 0;
   }
 
   /** The engine that computes in place on `backend`'s heap, or null where tfjs hides its memory. */
@@ -94,14 +112,47 @@ export class WasmMatMulEngine implements MatMulEngine {
     return out;
   }
 
-  /** Runs the engine's products outside tfjs (self-check, benchmarks): both paths, on private memory. */
+  /**
+   * `[1, k]` · `[k, n]` on all threads from the weight packed once into the shared memory (decoding: the weight
+   * is not copied again). Undefined on one thread and for weights under 2¹⁸ elements: tfjs's XNNPACK path is
+   * faster there.
+   */
+  vectorProduct(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | undefined {
+    if (!this.shared || !this.packed) return undefined;
+    const plan = planFloat32MatMul(a, b, false, false);
+    if (plan.k * plan.n < PACKED_MIN_WEIGHT) return undefined;
+    const out = backend.makeOutput(plan.outShape, 'float32');
+    const [x, weight, y] = [a, b, out].map((tensor) => backend.typedArrayFromHeap(tensor) as Float32Array);
+    const panels = this.packed.lookup(backend, b.dataId, weight!, plan.k, plan.n);
+    this.shared.runPackedGemv(x!, panels, plan.k, plan.n, y!);
+    this.stats.packed++;
+    return out;
+  }
+
+  /** Runs the engine's products outside tfjs (self-check, benchmarks) on private memory, by the given path. */
   multiplyDirect(
     a: Float32Array,
     b: Float32Array,
     plan: MatMulPlan,
-    path: 'in-place' | 'threaded',
+    path: 'in-place' | 'threaded' | 'packed',
   ): Float32Array {
     const out = new Float32Array(plan.batch * plan.m * plan.n);
+    if (path === 'packed') {
+      if (!this.shared) throw new KernelError('wasm', 'a thread pool', `threads=${this.threads}`);
+      if (plan.m !== 1 || plan.batch !== 1 || plan.transA || plan.transB) {
+        throw new KernelError(
+          'wasm',
+          'a one-row untransposed product for the packed path',
+          `[${plan.outShape}]`,
+        );
+      }
+      const bytes = packedGemvBytes(plan.k, plan.n);
+      const panels = this.shared.allocate(bytes);
+      this.shared.packWeight(b, plan.k, plan.n, panels);
+      this.shared.runPackedGemv(a, panels, plan.k, plan.n, out);
+      this.shared.release(panels, bytes);
+      return out;
+    }
     if (path === 'threaded') {
       if (!this.shared) throw new KernelError('wasm', 'a thread pool', `threads=${this.threads}`);
       this.shared.run(a, b, out, plan);
@@ -130,6 +181,7 @@ export class WasmMatMulEngine implements MatMulEngine {
   close(): void {
     this.shared?.close();
     this.shared = undefined;
+    this.packed = undefined;
   }
 }
 

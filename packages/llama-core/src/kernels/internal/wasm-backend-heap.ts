@@ -9,7 +9,7 @@ export interface WasmBackendLike {
     HEAPU8: Uint8Array;
     asm?: { memory?: WasmMemory };
   };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined; has(dataId: object): boolean };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(tensor: tf.TensorInfo): tf.TypedArray;
   disposeData(dataId: object): boolean;

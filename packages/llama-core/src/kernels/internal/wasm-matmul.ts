@@ -1,5 +1,4 @@
 import { matmulMultiThreadWasm, matmulSingleThreadWasm } from './matmul-wasm.js';
-import { ThreadPool } from './thread-pool.js';
 import { type WasmMemory, type WasmModule, webAssembly } from './webassembly.js';
 
 /** One (possibly batched) product as csrc/matmul.c's `job_t` describes it. */
@@ -23,7 +22,10 @@ export interface MatMulJob {
 }
 
 const JOB_BYTES = 64;
-const PAGE = 65536;
+export const PAGE = 65536;
+/** `job_t.kind` (csrc/job.h). */
+export const JOB_GEMM = 0;
+export const JOB_PACKED_GEMV = 1;
 const compiled: { single?: WasmModule; multi?: WasmModule } = {};
 
 /**
@@ -41,7 +43,8 @@ export function matmulModule(kind: 'single' | 'multi'): WasmModule {
   return module;
 }
 
-/** Products of the warm-up: [m, k, n, transA, transB] — the blocked path in every order, both gemv forms. */
+/** Products of the warm-up: [m, k, n, transA, transB] — the blocked path in every order, both gemv forms (and a
+ * packed gemv each round). */
 const WARM_UP: Array<[number, number, number, boolean, boolean]> = [
   [256, 256, 256, false, false],
   [256, 256, 256, false, true],
@@ -65,38 +68,51 @@ function warmUp(module: WasmModule, shared: boolean): void {
     env: { memory: new webAssembly.Memory({ initial: 2, maximum: 2, shared }) },
   });
   const scratchBytes = (probe.exports.scratch_floats as () => number)() * 4;
-  const pages = Math.ceil((2 * PAGE + 256 + scratchBytes + 3 * region + 256) / PAGE);
+  const pages = Math.ceil((2 * PAGE + 256 + scratchBytes + 4 * region + 256) / PAGE);
   const memory = new webAssembly.Memory({ initial: pages, maximum: pages, shared });
-  const runJob = new webAssembly.Instance(module, { env: { memory } }).exports.run_job as (
-    job: number,
-    thread: number,
-    threads: number,
-  ) => void;
+  const exports = new webAssembly.Instance(module, { env: { memory } }).exports;
+  const runJob = exports.run_job as (job: number, thread: number, threads: number) => void;
+  const packGemv = exports.pack_gemv as (weight: number, k: number, n: number, panels: number) => void;
   const jobAddress = 2 * PAGE;
   const scratch = align(jobAddress + 256, 64);
   const a = align(scratch + scratchBytes, 64);
   const b = a + region;
   const c = b + region;
+  const panels = c + region;
   const zero = new Int32Array([0]);
+  const vector = {
+    m: 1,
+    k: 512,
+    n: 512,
+    transA: false,
+    transB: false,
+    batch: 1,
+    aOffsets: zero,
+    bOffsets: zero,
+  };
+  packGemv(b, 512, 512, panels);
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
     for (const [m, k, n, transA, transB] of WARM_UP) {
       const job = { m, k, n, transA, transB, batch: 1, aOffsets: zero, bOffsets: zero };
       writeJob(memory, jobAddress, { a, b, c, scratch }, job);
       runJob(jobAddress, 0, 1);
     }
+    writeJob(memory, jobAddress, { a, b: panels, c, scratch }, vector, JOB_PACKED_GEMV);
+    runJob(jobAddress, 0, 1);
   }
 }
 
-function align(value: number, to: number): number {
+export function align(value: number, to: number): number {
   return Math.ceil(value / to) * to;
 }
 
 /** Writes `job_t` and its offset tables at `jobAddress` (tables follow the struct). */
-function writeJob(
+export function writeJob(
   memory: WasmMemory,
   jobAddress: number,
   addresses: { a: number; b: number; c: number; scratch: number },
   job: MatMulJob,
+  kind = JOB_GEMM,
 ): void {
   const aTable = jobAddress + JOB_BYTES;
   const bTable = aTable + job.batch * 4;
@@ -115,6 +131,7 @@ function writeJob(
     bTable,
     addresses.scratch,
     0, // next_unit
+    kind,
   ]);
   words.set(job.aOffsets, JOB_BYTES / 4);
   words.set(job.bOffsets, JOB_BYTES / 4 + job.batch);
@@ -165,68 +182,5 @@ export class ForeignMemoryMatMul {
     this.reserve(job.batch);
     writeJob(this.memory, this.jobAddress, { a, b, c, scratch: this.scratch }, job);
     this.runJob(this.jobAddress, 0, 1);
-  }
-}
-
-/**
- * csrc/matmul.c on its own shared memory and `threads` threads (the caller's included): operands are copied
- * in, the product out. Layout: 1 MiB reserved, control block, job, per-thread scratch, then operands.
- */
-export class SharedMemoryMatMul {
-  readonly memory: WasmMemory;
-  readonly threads: number;
-  private readonly pool: ThreadPool;
-  private readonly scratch: number;
-  private readonly jobAddress: number;
-  private readonly operandBase: number;
-  private readonly jobCapacity: number;
-
-  constructor({ threads }: { threads: number }) {
-    const module = matmulModule('multi');
-    const probe = new webAssembly.Instance(matmulModule('single'), {
-      env: { memory: new webAssembly.Memory({ initial: 2 }) },
-    });
-    const scratchBytes = (probe.exports.scratch_floats as () => number)() * 4;
-    const controlAddress = 1 << 20;
-    this.jobAddress = controlAddress + 64;
-    this.jobCapacity = 64 * 1024;
-    const scratch = align(this.jobAddress + this.jobCapacity, 64);
-    this.operandBase = align(scratch + threads * scratchBytes, PAGE);
-    this.memory = new webAssembly.Memory({
-      initial: this.operandBase / PAGE + 64,
-      maximum: 65536,
-      shared: true,
-    });
-    new Int32Array(this.memory.buffer, this.jobAddress, 1)[0] = 0;
-    this.scratch = scratch;
-    this.pool = new ThreadPool({ module, memory: this.memory, controlAddress, threads });
-    this.threads = this.pool.threads;
-  }
-
-  /** C = A · B: copies `a` and `b` in, runs on all threads, copies the product into `c`. */
-  run(a: Float32Array, b: Float32Array, c: Float32Array, job: MatMulJob): void {
-    let address = this.operandBase;
-    let jobAddress = this.jobAddress;
-    if (jobBytes(job.batch) > this.jobCapacity) {
-      jobAddress = address;
-      address = align(address + jobBytes(job.batch), 64);
-    }
-    const aAddress = address;
-    const bAddress = align(aAddress + a.byteLength, 64);
-    const cAddress = align(bAddress + b.byteLength, 64);
-    const end = cAddress + c.byteLength;
-    const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    const buffer = this.memory.buffer;
-    new Float32Array(buffer, aAddress, a.length).set(a);
-    new Float32Array(buffer, bAddress, b.length).set(b);
-    writeJob(this.memory, jobAddress, { a: aAddress, b: bAddress, c: cAddress, scratch: this.scratch }, job);
-    this.pool.run(jobAddress);
-    c.set(new Float32Array(buffer, cAddress, c.length));
-  }
-
-  /** Stops the worker threads. */
-  close(): void {
-    this.pool.close();
   }
 }
