@@ -35,6 +35,8 @@ export class SharedMemoryMatMul {
   /** End of the persistent blocks; each call's operands go above it. */
   private persistentEnd: number;
   private readonly freeBlocks: Array<{ address: number; bytes: number }> = [];
+  /** Where weights are staged for packing: one block, reused (fresh pages cost a fault each on first touch). */
+  private staging = { address: 0, bytes: 0 };
 
   constructor({ threads }: { threads: number }) {
     const module = matmulModule('multi');
@@ -110,10 +112,12 @@ export class SharedMemoryMatMul {
 
   /** Packs the row-major `[k, n]` `weight` for {@link runPackedGemv} into the block at `panels`. */
   packWeight(weight: Float32Array, k: number, n: number, panels: number): void {
-    const raw = align(this.persistentEnd, 64);
-    this.ensure(raw + weight.byteLength);
-    new Float32Array(this.memory.buffer, raw, weight.length).set(weight);
-    this.packGemv(raw, k, n, panels);
+    if (weight.byteLength > this.staging.bytes) {
+      if (this.staging.bytes > 0) this.release(this.staging.address, this.staging.bytes);
+      this.staging = { address: this.allocate(weight.byteLength), bytes: align(weight.byteLength, 64) };
+    }
+    new Float32Array(this.memory.buffer, this.staging.address, weight.length).set(weight);
+    this.packGemv(this.staging.address, k, n, panels);
   }
 
   /** y[1, n] = x[1, k] · W on all threads, W packed at `panels` by {@link packWeight}; copies x in and y out. */

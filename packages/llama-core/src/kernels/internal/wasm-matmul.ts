@@ -90,8 +90,8 @@ function warmUp(module: WasmModule, shared: boolean): void {
     aOffsets: zero,
     bOffsets: zero,
   };
-  packGemv(b, 512, 512, panels);
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    packGemv(b, 512, 512, panels);
     for (const [m, k, n, transA, transB] of WARM_UP) {
       const job = { m, k, n, transA, transB, batch: 1, aOffsets: zero, bOffsets: zero };
       writeJob(memory, jobAddress, { a, b, c, scratch }, job);
