@@ -121,9 +121,20 @@ export class WasmMatMulEngine implements MatMulEngine {
     if (!this.shared || !this.packed) return undefined;
     const plan = planFloat32MatMul(a, b, false, false);
     if (plan.k * plan.n < PACKED_MIN_WEIGHT) return undefined;
+    let panels: number;
+    try {
+      // The weight's view is used before makeOutput, which may grow the heap and detach older views.
+      const weight = backend.typedArrayFromHeap(b) as Float32Array;
+      panels = this.packed.lookup(backend, b.dataId, weight, plan.k, plan.n);
+    } catch (error) {
+      // The shared memory cannot grow (4 GiB, or the host's memory): leave decoding to XNNPACK from here on.
+      if (!(error instanceof RangeError)) throw error;
+      this.packed = undefined;
+      console.warn(`[@lawgpt/llama-core] packing decode weights stopped (${error.message}); using XNNPACK`);
+      return undefined;
+    }
     const out = backend.makeOutput(plan.outShape, 'float32');
-    const [x, weight, y] = [a, b, out].map((tensor) => backend.typedArrayFromHeap(tensor) as Float32Array);
-    const panels = this.packed.lookup(backend, b.dataId, weight!, plan.k, plan.n);
+    const [x, y] = [a, out].map((tensor) => backend.typedArrayFromHeap(tensor) as Float32Array);
     this.shared.runPackedGemv(x!, panels, plan.k, plan.n, y!);
     this.stats.packed++;
     return out;
