@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { planMatMul } from './matmul-plan.js';
 import { referenceMatMul } from './reference-matmul.js';
 import { kernelStats, useKernels } from './use-kernels.js';
+import { WasmMatMulEngine } from './wasm-matmul-engine.js';
 
 /** max |got − want| / Σ|x·w| terms, against the float64 reference of x · w (float32 rounding is ~1e-7). */
 function error(x: tf.Tensor2D, w: tf.Tensor2D, got: tf.Tensor): number {
@@ -69,6 +71,28 @@ describe('one-row products on weights packed into the wasm engine’s shared mem
     const after = kernelStats()!;
     expect([after.packed - before.packed, after.delegated - before.delegated]).toEqual([0, 1]);
     tf.dispose([w, x, y]);
+  });
+
+  it('stops packing, loudly, when the shared memory cannot grow (XNNPACK takes over)', () => {
+    const engine = new WasmMatMulEngine({ threads: 2 });
+    const shared = (engine as unknown as { shared: { allocate(bytes: number): number } }).shared;
+    shared.allocate = () => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const w = tf.randomNormal([512, 512]);
+    const x = tf.randomNormal([1, 512]);
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    expect(engine.vectorProduct(backend, x, w)).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/packing decode weights stopped .*Maximum memory/),
+    );
+    expect(engine.packedWeights).toBe(0);
+    expect(engine.vectorProduct(backend, x, w)).toBeUndefined(); // no further attempts
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    engine.close();
+    tf.dispose([w, x]);
   });
 
   it('leaves one-row products to XNNPACK on one thread', () => {
