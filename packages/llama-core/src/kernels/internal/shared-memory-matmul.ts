@@ -62,10 +62,15 @@ export class SharedMemoryMatMul {
     this.packGemv = main.exports.pack_gemv as (weight: number, k: number, n: number, panels: number) => void;
   }
 
-  /** Grows the memory to at least `end` bytes. */
+  /**
+   * Grows the memory to at least `end` bytes, and by half at least: growing a shared memory is slow enough that
+   * packing a 160M model's weights with exact growth took 1.8 s instead of 1.2–1.5 s (untouched pages cost no RAM).
+   */
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end <= have) return;
+    const wanted = Math.min(Math.max(end, have * 1.5), 65536 * PAGE);
+    this.memory.grow(Math.ceil((Math.max(wanted, end) - have) / PAGE));
   }
 
   /** C = A · B: copies `a` and `b` in, runs on all threads, copies the product into `c`. */
