@@ -37,17 +37,15 @@ function addresses(heap: WasmBackendLike, kernel: string, tensors: tf.TensorInfo
   });
 }
 
-const sizeOf = (shape: readonly number[]) => shape.reduce((product, size) => product * size, 1);
-
 // ---- RMSNorm: y = weight ⊙ x ⊙ r, r = 1/sqrt(mean(x², last axis) + eps) -----------------------------
 
-/** Rows and width of an RMSNorm over x's last axis, checking the weight. */
-function normRows(x: tf.TensorInfo, weight: tf.TensorInfo): { rows: number; width: number } {
+/** Rows and width of an RMSNorm over x's last axis, checking the weight when there is one. */
+function normRows(x: tf.TensorInfo, weight?: tf.TensorInfo): { rows: number; width: number } {
   const width = x.shape[x.shape.length - 1] ?? 0;
-  if (weight.shape.length !== 1 || weight.shape[0] !== width) {
+  if (weight && (weight.shape.length !== 1 || weight.shape[0] !== width)) {
     throw new KernelError('rmsNorm', `weight of shape [${width}]`, `[${weight.shape}]`);
   }
-  return { rows: width === 0 ? 0 : sizeOf(x.shape) / width, width };
+  return { rows: width === 0 ? 0 : tf.util.sizeFromShape(x.shape) / width, width };
 }
 
 function rmsNorm({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
@@ -80,8 +78,7 @@ function rmsNormGradX({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
 function rmsNormGradW({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const heap = backend as WasmBackendLike;
   const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-  const width = x.shape[x.shape.length - 1] ?? 0;
-  const rows = width === 0 ? 0 : sizeOf(x.shape) / width;
+  const { rows, width } = normRows(x);
   const dw = heap.makeOutput([width], 'float32');
   const kernels = wasmElementwise(heap);
   const sums = kernels.scratch(width * 8);
@@ -173,7 +170,7 @@ function sameShape(tensors: tf.TensorInfo[]): number {
       throw new KernelError('swiGlu', `gate and up of one shape [${shape}]`, `[${tensor.shape}]`);
     }
   }
-  return sizeOf(shape);
+  return tf.util.sizeFromShape(shape);
 }
 
 /** A SwiGLU kernel over same-shape `names` (gate first): one output of that shape, computed by `run`. */

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { PackedWeightCache } from './internal/packed-weights.js';
 import { packedGemvBytes, SharedMemoryMatMul } from './internal/shared-memory-matmul.js';
 import { backendMemory, heapAddress, type WasmBackendLike } from './internal/wasm-backend-heap.js';
@@ -92,7 +92,7 @@ export class WasmMatMulEngine implements MatMulEngine {
   ): tf.TensorInfo {
     const plan = planFloat32MatMul(a, b, transposeA, transposeB);
     const size = plan.batch * plan.m * plan.n;
-    const moved = size + sizeOf(a.shape) + sizeOf(b.shape);
+    const moved = size + tf.util.sizeFromShape(a.shape) + tf.util.sizeFromShape(b.shape);
     const inPlace = this.shouldThread(plan, moved) ? null : this.inPlaceEngine(backend);
     // Everything that can grow the heap (job space, the output) happens before any address or view is taken.
     inPlace?.reserve(plan.batch);
@@ -194,8 +194,4 @@ export class WasmMatMulEngine implements MatMulEngine {
     this.shared = undefined;
     this.packed = undefined;
   }
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((product, size) => product * size, 1);
 }
