@@ -26,6 +26,7 @@ import {
   writeInstructionDataset,
 } from '@lawgpt/data-gen';
 import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { whileInterruptible } from '../interrupt.js';
 import { numberValue, repeatedValues, requireString } from '../option-values.js';
 import { formatDuration } from '../progress.js';
 
@@ -198,13 +199,8 @@ export async function runTeacherJob(
 ): Promise<number> {
   const outputPath = requireString(values.output, '--output');
   const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : process.env.OPENAI_API_KEY;
-  const controller = new AbortController();
-  const onSignal = () => {
-    io.stderr('\nstopping (rerun the same command to resume)…\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSignal);
-  try {
+  const onInterrupt = () => io.stderr('\nstopping (rerun the same command to resume)…\n');
+  return whileInterruptible(async (signal) => {
     const client = createChatClient({
       baseUrl: requireString(values['base-url'], '--base-url'),
       apiKey,
@@ -212,7 +208,7 @@ export async function runTeacherJob(
       concurrency: integer(values.concurrency, '--concurrency'),
       timeoutMs: integer(values['timeout-ms'], '--timeout-ms'),
       maxRetries: integer(values['max-retries'], '--max-retries'),
-      signal: controller.signal,
+      signal,
       onRetry: ({ attempt, delayMs, reason }) =>
         io.stderr(`\nretry ${attempt} after ${reason} in ${delayMs} ms\n`),
     });
@@ -247,7 +243,7 @@ export async function runTeacherJob(
         values['max-requests'] === undefined ? undefined : integer(values['max-requests'], '--max-requests'),
       tokenizer: values.tokenizer === 'char' ? 'char' : 'jieba',
       seed: integer(values.seed, '--seed'),
-      signal: controller.signal,
+      signal,
       onProgress: (progress) => {
         const rejected =
           Object.entries(progress.rejected)
@@ -261,7 +257,5 @@ export async function runTeacherJob(
     io.stderr('\n');
     io.stdout(`${result.kept} records → ${outputPath} after ${result.requests} requests\n`);
     return 0;
-  } finally {
-    process.off('SIGINT', onSignal);
-  }
+  }, onInterrupt);
 }

@@ -13,6 +13,7 @@ import { loadLoraAdapter, mergeLoraAdapter } from '@lawgpt/lora';
 import { loadTokenizer, toGgufVocabulary } from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
+import { whileInterruptible } from '../interrupt.js';
 import { formatProgress } from '../progress.js';
 import type { CliTokenizer } from '../runtime.js';
 
@@ -213,9 +214,6 @@ async function writeGgufFile(
   name: string | undefined,
   io: CommandIO,
 ) {
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once('SIGINT', onInterrupt);
   const started = performance.now();
   const onProgress = ({ tensors, totalTensors, bytes, totalBytes }: GgufWriteProgress) => {
     const seconds = (performance.now() - started) / 1000;
@@ -231,17 +229,18 @@ async function writeGgufFile(
     io.stderr(`\r${line}   `);
   };
   try {
-    return await exportGguf({
-      model,
-      path,
-      dtype,
-      vocabulary,
-      name: name ?? basename(path).replace(/\.gguf$/i, ''),
-      onProgress,
-      signal: controller.signal,
-    });
+    return await whileInterruptible((signal) =>
+      exportGguf({
+        model,
+        path,
+        dtype,
+        vocabulary,
+        name: name ?? basename(path).replace(/\.gguf$/i, ''),
+        onProgress,
+        signal,
+      }),
+    );
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
     io.stderr('\n');
   }
 }

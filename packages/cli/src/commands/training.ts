@@ -13,6 +13,7 @@ import {
 import { loadTokenizer } from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
+import { whileInterruptible } from '../interrupt.js';
 import { commaList, numberValue } from '../option-values.js';
 import { formatTrainingProgress } from '../progress.js';
 import type { CliTokenizer } from '../runtime.js';
@@ -157,32 +158,31 @@ export async function runTraining(
   io.stderr(
     `${label}: ${examples.length} examples, ${adapter ? `LoRA on ${adapter.modules.size} modules` : 'full fine-tuning'}, backend ${model.backend?.name ?? '?'}\n`,
   );
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  const result = await trainCausalLm({
-    model,
-    adapter,
-    examples,
-    outputDir: values.output as string,
-    batchSize: numberOption(values, 'batch-size'),
-    gradientAccumulationSteps: numberOption(values, 'grad-accum'),
-    epochs: numberOption(values, 'epochs'),
-    maxSteps: numberOption(values, 'max-steps'),
-    learningRate: numberOption(values, 'lr'),
-    warmupSteps: numberOption(values, 'warmup'),
-    schedule,
-    weightDecay: numberOption(values, 'weight-decay'),
-    saveEvery: numberOption(values, 'save-every'),
-    resume: values['no-resume'] !== true,
-    seed,
-    padId: tokenizer.padId ?? 0,
-    signal: controller.signal,
-    onProgress: (progress) => {
-      const resumed = progress.resumed ? `${label}: resumed from checkpoint\n` : '';
-      io.stderr(`${resumed}${formatTrainingProgress(label, progress)}\n`);
-    },
-  }).finally(() => process.off('SIGINT', onSignal));
+  const result = await whileInterruptible((signal) =>
+    trainCausalLm({
+      model,
+      adapter,
+      examples,
+      outputDir: values.output as string,
+      batchSize: numberOption(values, 'batch-size'),
+      gradientAccumulationSteps: numberOption(values, 'grad-accum'),
+      epochs: numberOption(values, 'epochs'),
+      maxSteps: numberOption(values, 'max-steps'),
+      learningRate: numberOption(values, 'lr'),
+      warmupSteps: numberOption(values, 'warmup'),
+      schedule,
+      weightDecay: numberOption(values, 'weight-decay'),
+      saveEvery: numberOption(values, 'save-every'),
+      resume: values['no-resume'] !== true,
+      seed,
+      padId: tokenizer.padId ?? 0,
+      signal,
+      onProgress: (progress) => {
+        const resumed = progress.resumed ? `${label}: resumed from checkpoint\n` : '';
+        io.stderr(`${resumed}${formatTrainingProgress(label, progress)}\n`);
+      },
+    }),
+  );
   if (result.aborted) {
     io.stderr(`${label}: stopped at step ${result.steps}; run the same command again to resume\n`);
     return 130;
