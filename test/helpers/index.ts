@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
+import { describe, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -37,6 +37,13 @@ export function sharedPath(...parts: string[]): string {
   return join(sharedDir, ...parts);
 }
 
+/** A skipped suite that still shows up in the results, without running `body` (which may need what is missing). */
+function skippedSuite(name: string, reason: string): void {
+  describe.skip(name, () => {
+    it(`needs ${reason}`, () => {});
+  });
+}
+
 const announced = new Set<string>();
 function announceSkip(name: string, reason: string): void {
   const line = `[skip] ${name}: ${reason}`;
@@ -51,17 +58,15 @@ function announceSkip(name: string, reason: string): void {
  */
 export function describeWithShared(name: string, paths: string[], body: () => void): void {
   if (!sharedDir) {
-    announceSkip(
-      name,
-      `../shared not found (looked at ${resolve(repoRoot, '..', 'shared')}; set LAWGPT_SHARED)`,
-    );
-    describe.skip(name, body);
+    const reason = `../shared not found (looked at ${resolve(repoRoot, '..', 'shared')}; set LAWGPT_SHARED)`;
+    announceSkip(name, reason);
+    skippedSuite(name, reason);
     return;
   }
   const missing = paths.filter((path) => !existsSync(join(sharedDir!, path)));
   if (missing.length > 0) {
     announceSkip(name, `missing in ../shared: ${missing.join(', ')}`);
-    describe.skip(name, body);
+    skippedSuite(name, `../shared/${missing.join(', ')}`);
     return;
   }
   describe(name, body);
@@ -90,7 +95,7 @@ export function describeWithCommands(
   if (missing.length > 0) {
     const list = missing.map((entry) => `${entry.command} (apt-get install ${entry.package})`).join(', ');
     announceSkip(name, `missing system command ${list}`);
-    describe.skip(name, body);
+    skippedSuite(name, list);
     return;
   }
   describe(name, body);

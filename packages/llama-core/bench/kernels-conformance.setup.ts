@@ -2,8 +2,8 @@
 // the run if the engine fell back (see bench/kernels-conformance.config.ts).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { type KernelEngine, kernelStats, useKernels } from '@lawgpt/engine';
 import { afterAll, beforeAll } from 'vitest';
-import { type KernelEngine, kernelStats, useKernels } from '../src/kernels/use-kernels.js';
 
 beforeAll(async () => {
   const wanted = (process.env.LAWGPT_KERNELS ?? 'wasm') as KernelEngine;

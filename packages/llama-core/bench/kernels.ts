@@ -12,14 +12,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { createLlamaConfig } from '../src/config.js';
-import { exportGguf } from '../src/gguf/export-gguf.js';
+import { type KernelState, useKernels } from '@lawgpt/engine';
 import {
   blockFlops,
   createTransformerBlock,
   NOTES_BLOCK,
-} from '../src/kernels/internal/transformer-block.js';
-import { type KernelState, useKernels } from '../src/kernels/use-kernels.js';
+} from '../../engine/src/kernels/internal/transformer-block.js';
+import { createLlamaConfig } from '../src/config.js';
+import { exportGguf } from '../src/gguf/export-gguf.js';
 import { createRandomModel } from '../src/random-model.js';
 import { disposeLlamaCpp, llamaCppDecodeSpeed, loadLlamaCpp } from './llama-cpp-peer.mjs';
 import { BENCH_MODELS } from './models.mjs';

@@ -52,19 +52,6 @@ export class WeightError extends LlamaError {
   }
 }
 
-/** A requested TensorFlow.js backend is not installed or failed to initialise. */
-export class BackendError extends LlamaError {
-  override name = 'BackendError';
-  constructor(
-    /** The backend asked for. */
-    readonly backend: string,
-    /** Why it is unavailable and how to get it. */
-    readonly detail: string,
-  ) {
-    super(`backend "${backend}" is not available: ${detail}`);
-  }
-}
-
 /** Bad arguments to forward/generate/loss (shapes, ids out of range, conflicting options). */
 export class InputError extends LlamaError {
   override name = 'InputError';

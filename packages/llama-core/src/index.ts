@@ -1,9 +1,14 @@
 export {
+  activeKernels,
+  BackendError,
   type BackendName,
-  type SelectBackendOptions,
+  type KernelEngine,
+  type KernelState,
+  kernelStats,
   type SelectedBackend,
   selectBackend,
-} from './backend.js';
+  useKernels,
+} from '@lawgpt/engine';
 export {
   createLlamaConfig,
   type LlamaConfig,
@@ -14,7 +19,6 @@ export {
   toHfConfig,
 } from './config.js';
 export {
-  BackendError,
   ConfigError,
   GgufError,
   InputError,
@@ -74,21 +78,11 @@ export {
   writeGguf,
 } from './gguf/gguf-writer.js';
 export { permuteForGguf, unpermuteFromGguf } from './gguf/rope-permute.js';
-export { KernelError } from './kernels/kernel-error.js';
-export type { KernelEngine, KernelState, UseKernelsOptions } from './kernels/use-kernels.js';
-export { activeKernels, kernelStats, useKernels } from './kernels/use-kernels.js';
 export { KVCache } from './kv-cache.js';
 export type { ForwardContext, LinearHook } from './layers/context.js';
 export { type LoadModelOptions, loadModel } from './load.js';
 export { causalLmLoss, IGNORE_INDEX } from './loss.js';
 export { type ForwardOptions, LlamaModel, type RunOptions, type RunResult } from './model.js';
-export { attention, repeatKv } from './ops/attention.js';
-export { embedding } from './ops/embedding.js';
-export { linear } from './ops/linear.js';
-export { OP_KERNELS } from './ops/named-op.js';
-export { rmsNorm } from './ops/rms-norm.js';
-export { rope } from './ops/rope.js';
-export { swiGlu } from './ops/swi-glu.js';
 export { createRng, type Rng } from './random.js';
 export { createRandomModel, type RandomModelOptions } from './random-model.js';
 export { resizeTokenEmbeddings } from './resize-token-embeddings.js';
@@ -109,5 +103,4 @@ export {
   writeSafetensors,
 } from './safetensors/writer.js';
 export { type SaveModelOptions, saveModel } from './save.js';
-export { selectKernels } from './select-kernels.js';
 export { type LoadProgress, type ParameterSpec, parameterSpecs } from './weights.js';

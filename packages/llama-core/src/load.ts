@@ -1,10 +1,9 @@
-import { type BackendName, selectBackend } from './backend.js';
+import type { KernelEngine } from '@lawgpt/engine';
+import { type BackendName, selectBackend, selectKernels } from '@lawgpt/engine';
 import { readLlamaConfig } from './config.js';
 import { ConfigError } from './errors.js';
-import type { KernelEngine } from './kernels/use-kernels.js';
 import { LlamaModel } from './model.js';
 import { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
-import { selectKernels } from './select-kernels.js';
 import { type LoadProgress, loadParameters } from './weights.js';
 
 /** Options of {@link loadModel}. */

@@ -1,6 +1,6 @@
+import { embedding } from '@lawgpt/engine';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from './errors.js';
-import { embedding } from './ops/embedding.js';
 
 /** Label value that is not predicted (HF `ignore_index`). */
 export const IGNORE_INDEX = -100;

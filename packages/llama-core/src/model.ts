@@ -1,17 +1,14 @@
+import type { KernelState, SelectedBackend } from '@lawgpt/engine';
+import { embedding, linear, rmsNorm } from '@lawgpt/engine';
 import * as tf from '@tensorflow/tfjs';
-import type { SelectedBackend } from './backend.js';
 import type { LlamaConfig } from './config.js';
 import { InputError, WeightError } from './errors.js';
 import { resolveMask, validateInputIds } from './forward-inputs.js';
-import type { KernelState } from './kernels/use-kernels.js';
 import { KVCache } from './kv-cache.js';
 import { attentionBias, positionIds } from './layers/attention-mask.js';
 import { decoderBlock } from './layers/block.js';
 import type { ForwardContext, LinearHook } from './layers/context.js';
 import { ropeTables } from './layers/rope.js';
-import { embedding } from './ops/embedding.js';
-import { linear } from './ops/linear.js';
-import { rmsNorm } from './ops/rms-norm.js';
 import { type SaveModelOptions, saveModel } from './save.js';
 import { type LlamaParameters, type ParameterSpec, parameterSpecs, toVariable } from './weights.js';
 

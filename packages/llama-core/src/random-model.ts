@@ -1,10 +1,9 @@
-import { type BackendName, selectBackend } from './backend.js';
+import type { KernelEngine } from '@lawgpt/engine';
+import { type BackendName, selectBackend, selectKernels } from '@lawgpt/engine';
 import type { LlamaConfig } from './config.js';
-import type { KernelEngine } from './kernels/use-kernels.js';
 import type { LoadModelOptions } from './load.js';
 import { LlamaModel } from './model.js';
 import { createRng, fillNormal } from './random.js';
-import { selectKernels } from './select-kernels.js';
 import { type LlamaParameters, parameterSpecs, toVariable } from './weights.js';
 
 /** Options of {@link createRandomModel}. */

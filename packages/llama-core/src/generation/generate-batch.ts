@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { createRng } from '../random.js';
 import type { GenerateOptions } from './generate-options.js';
+import { contextBudget } from './context-limit.js';
 import { lastLogits, samplingProcessor } from './next-token.js';
 import { isSampling, resolveEos, resolvePrompt } from './resolve-options.js';
 import { argmax, sampleToken } from './sampler.js';
@@ -42,16 +43,30 @@ export async function generateBatch(options: GenerateBatchOptions): Promise<Gene
   const doSample = isSampling(shared);
   const rng = options.rng ?? createRng(options.seed ?? 0);
   const padTokenId = options.padTokenId ?? model.config.padTokenId ?? 0;
-  const width = Math.max(...prompts.map((ids) => ids.length));
-  const padded = prompts.map((ids) => [...new Array(width - ids.length).fill(padTokenId), ...ids]);
-  const mask = prompts.map((ids) => [...new Array(width - ids.length).fill(0), ...ids.map(() => 1)]);
   const rows = prompts.map((ids) => ({
     ids: [...ids],
     tokens: [] as number[],
     streamer: tokenizer ? new TextStreamer(tokenizer, ids, stopStrings) : undefined,
     finishReason: undefined as FinishReason | undefined,
+    // each row's positions start at 0 (left padding is masked), so each has its own context budget
+    budget: contextBudget(options, ids.length, maxNewTokens),
   }));
-  let active = rows.map((_, index) => index);
+  // a prompt that fills the context gets no token and stays out of the batch
+  for (const row of rows.filter((row) => row.budget.maxNewTokens === 0)) {
+    row.finishReason = 'length';
+    row.budget.warnStopped();
+  }
+  let active = rows.flatMap((row, index) => (row.finishReason ? [] : [index]));
+  if (active.length === 0) return rows.map(finished);
+  const width = Math.max(...active.map((index) => prompts[index].length));
+  const padded = active.map((index) => [
+    ...new Array(width - prompts[index].length).fill(padTokenId),
+    ...prompts[index],
+  ]);
+  const mask = active.map((index) => [
+    ...new Array(width - prompts[index].length).fill(0),
+    ...prompts[index].map(() => 1),
+  ]);
   const cache = model.createCache();
   try {
     let logits = await lastLogits(model, padded, cache, mask);
@@ -62,7 +77,8 @@ export async function generateBatch(options: GenerateBatchOptions): Promise<Gene
         const token = doSample ? sampleToken(scores, rng) : argmax(scores);
         row.ids.push(token);
         row.tokens.push(token);
-        row.finishReason = checkStop({ maxNewTokens, eosTokenIds }, token, count);
+        row.finishReason = checkStop({ maxNewTokens: row.budget.maxNewTokens, eosTokenIds }, token, count);
+        if (row.finishReason === 'length' && row.budget.limited) row.budget.warnStopped();
         if (row.streamer && row.finishReason !== 'eos') row.streamer.push([token]);
         if (row.streamer?.stopped) row.finishReason = 'stop';
         if (!row.finishReason && signal?.aborted) row.finishReason = 'abort';
@@ -82,11 +98,11 @@ export async function generateBatch(options: GenerateBatchOptions): Promise<Gene
   } finally {
     cache.dispose();
   }
-  return rows.map((row) => ({
-    text: row.streamer?.text ?? '',
-    tokenIds: row.tokens,
-    finishReason: row.finishReason ?? 'length',
-  }));
+  return rows.map(finished);
+}
+
+function finished(row: { streamer?: TextStreamer; tokens: number[]; finishReason?: FinishReason }): GenerateResult {
+  return { text: row.streamer?.text ?? '', tokenIds: row.tokens, finishReason: row.finishReason ?? 'length' };
 }
 
 function resolvePrompts(options: GenerateBatchOptions): number[][] {

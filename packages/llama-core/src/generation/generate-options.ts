@@ -44,6 +44,15 @@ export interface GenerateOptions {
   logitsProcessors?: LogitsProcessor[];
   /** Stops generation with finish reason `abort`. */
   signal?: AbortSignal;
+  /**
+   * Generate past `config.max_position_embeddings`, at positions the model was not trained on (how well
+   * that goes depends on its RoPE scaling, which a one-time warning names). Default false: generation
+   * stops there with finish reason `length` and a one-time warning; a prompt that already fills the
+   * context gets no new token.
+   */
+  allowLongContext?: boolean;
+  /** Receives warnings (each kind once per model): the context length reached or passed. Default `console.warn`. */
+  onWarning?: (message: string) => void;
 }
 
 /** One streamed piece of a generation. */

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { createRng } from '../random.js';
 import { beamSearch } from './beam-search.js';
+import { contextBudget } from './context-limit.js';
 import type { GenerateChunk, GenerateOptions } from './generate-options.js';
 import { lastLogits, samplingProcessor } from './next-token.js';
 import { isSampling, resolveEos, resolvePrompt } from './resolve-options.js';
@@ -19,8 +20,16 @@ export async function* generate(options: GenerateOptions): AsyncGenerator<Genera
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1)
     throw new InputError('maxNewTokens', 'an integer >= 1', maxNewTokens);
   const eosTokenIds = resolveEos(options);
+  const budget = contextBudget(options, promptIds.length, maxNewTokens);
+  if (budget.maxNewTokens === 0) {
+    budget.warnStopped();
+    yield { text: '', tokenIds: [], finishReason: 'length' };
+    return;
+  }
   if (numBeams > 1) {
-    yield await beamSearch({ ...options, promptIds, eosTokenIds, maxNewTokens, numBeams });
+    const chunk = await beamSearch({ ...options, promptIds, eosTokenIds, maxNewTokens: budget.maxNewTokens, numBeams });
+    if (chunk.finishReason === 'length' && budget.limited) budget.warnStopped();
+    yield chunk;
     return;
   }
   const processor = samplingProcessor(options);
@@ -35,7 +44,9 @@ export async function* generate(options: GenerateOptions): AsyncGenerator<Genera
       const scores = processor(ids, logits[0]);
       const token = doSample ? sampleToken(scores, rng) : argmax(scores);
       ids.push(token);
-      let finishReason: FinishReason | undefined = checkStop({ maxNewTokens, eosTokenIds }, token, count);
+      const stopping = { maxNewTokens: budget.maxNewTokens, eosTokenIds };
+      let finishReason: FinishReason | undefined = checkStop(stopping, token, count);
+      if (finishReason === 'length' && budget.limited) budget.warnStopped();
       let text = '';
       if (streamer && finishReason !== 'eos') text = streamer.push([token]);
       if (streamer?.stopped) finishReason = 'stop';

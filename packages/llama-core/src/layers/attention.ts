@@ -1,6 +1,5 @@
+import { attention, rope } from '@lawgpt/engine';
 import * as tf from '@tensorflow/tfjs';
-import { attention } from '../ops/attention.js';
-import { rope } from '../ops/rope.js';
 import type { ForwardContext } from './context.js';
 
 /** [batch·seq, heads·hd] → [batch, heads, seq, hd] (one token: the same memory order, a reshape suffices). */

@@ -1,5 +1,5 @@
+import { rmsNorm } from '@lawgpt/engine';
 import * as tf from '@tensorflow/tfjs';
-import { rmsNorm } from '../ops/rms-norm.js';
 import { selfAttention } from './attention.js';
 import type { ForwardContext } from './context.js';
 import { mlp } from './mlp.js';

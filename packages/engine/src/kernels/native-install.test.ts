@@ -14,13 +14,13 @@ const temporary: string[] = [];
 function copyOfNative(): string {
   const directory = mkdtempSync(join(tmpdir(), 'lawgpt-native-'));
   temporary.push(directory);
-  for (const file of ['binding.gyp', 'matmul.cc', 'matmul-kernels.h', 'install.cjs'])
+  for (const file of ['binding.gyp', 'matmul.cc', 'matmul-kernels.h', 'build-native.cjs'])
     copyFileSync(join(nativeDir, file), join(directory, file));
   return directory;
 }
 
 function install(directory: string, env: Record<string, string>): string {
-  return execFileSync(process.execPath, [join(directory, 'install.cjs'), directory], {
+  return execFileSync(process.execPath, [join(directory, 'build-native.cjs'), directory], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 300_000,
@@ -31,7 +31,7 @@ afterEach(() => {
   for (const directory of temporary.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
-describe('native/install.cjs', () => {
+describe('native/build-native.cjs', () => {
   it('exits 0 and says why when the compiler is missing', () => {
     const directory = copyOfNative();
     const output = install(directory, { CXX: '/bin/false', CC: '/bin/false' });
@@ -45,7 +45,7 @@ describe('native/install.cjs', () => {
 });
 
 describeWithCommands(
-  'native/install.cjs with a compiler',
+  'native/build-native.cjs with a compiler',
   [
     { command: 'c++', package: 'g++' },
     { command: 'make', package: 'make' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KernelError } from './kernel-error.js';
+import { KernelError } from '../errors.js';
 import { planMatMul } from './matmul-plan.js';
 
 describe('planMatMul', () => {

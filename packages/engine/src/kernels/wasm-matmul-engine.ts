@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { KernelError } from '../errors.js';
 import { PackedWeightCache } from './internal/packed-weights.js';
 import { packedGemvBytes, SharedMemoryMatMul } from './internal/shared-memory-matmul.js';
 import { backendMemory, heapAddress, type WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { ForeignMemoryMatMul } from './internal/wasm-matmul.js';
 import { webAssembly } from './internal/webassembly.js';
-import { KernelError } from './kernel-error.js';
 import type { MatMulEngine } from './matmul-engine.js';
 import { type MatMulPlan, planFloat32MatMul } from './matmul-plan.js';
 
@@ -130,7 +130,7 @@ export class WasmMatMulEngine implements MatMulEngine {
       // The shared memory cannot grow (4 GiB, or the host's memory): leave decoding to XNNPACK from here on.
       if (!(error instanceof RangeError)) throw error;
       this.packed = undefined;
-      console.warn(`[@lawgpt/llama-core] packing decode weights stopped (${error.message}); using XNNPACK`);
+      console.warn(`[@lawgpt/engine] packing decode weights stopped (${error.message}); using XNNPACK`);
       return undefined;
     }
     const out = backend.makeOutput(plan.outShape, 'float32');

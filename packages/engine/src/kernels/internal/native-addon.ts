@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The N-API addon built from native/matmul.cc by native/install.cjs (node-gyp). */
+/** The N-API addon built from native/matmul.cc by native/build-native.cjs (node-gyp). */
 export interface NativeAddon {
   matmul(
     a: Float32Array,

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KernelError } from '../errors.js';
 import { verifyOnBackend } from './backend-check.js';
 import { loadNativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
-import { KernelError } from './kernel-error.js';
 import type { MatMulEngine } from './matmul-engine.js';
 import { selfCheck } from './self-check.js';
 import { activeKernels, kernelStats, useKernels } from './use-kernels.js';

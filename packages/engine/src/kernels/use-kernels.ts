@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { KernelError } from '../errors.js';
 import { verifyOnBackend } from './backend-check.js';
 import { batchMatMulGradConfig } from './batch-mat-mul-gradient.js';
 import { ELEMENTWISE_KERNELS, setElementwiseKernels } from './elementwise-kernels.js';
 import { setZeroCopyIdentity } from './identity-kernel.js';
 import { loadNativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
-import { KernelError } from './kernel-error.js';
 import type { MatMulEngine } from './matmul-engine.js';
 import { NativeMatMulEngine } from './native-matmul-engine.js';
 import { selfCheck } from './self-check.js';
@@ -64,10 +64,11 @@ export function activeKernels(): KernelState {
 
 function fallBack(state: KernelState, message: string): void {
   state.fallbacks.push(message);
-  console.warn(`[@lawgpt/llama-core] ${message}`);
+  console.warn(`[@lawgpt/engine] ${message}`);
 }
 
-function resolveEngine(options: UseKernelsOptions): Pick<KernelState, 'requested' | 'source'> {
+/** The engine asked for by `options.engine`, else `LAWGPT_KERNELS`, else `wasm` (a bad value is a KernelError). */
+export function resolveEngine(options: UseKernelsOptions): Pick<KernelState, 'requested' | 'source'> {
   if (options.engine !== undefined) {
     if (!ENGINES.includes(options.engine)) {
       throw new KernelError('useKernels', `engine ${ENGINES.join(' | ')}`, JSON.stringify(options.engine));

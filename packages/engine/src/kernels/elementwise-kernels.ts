@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { KernelError } from '../errors.js';
 import { OP_KERNELS } from '../ops/named-op.js';
 import { reduceToShape } from './batch-mat-mul-gradient.js';
 import { heapAddress, type WasmBackendLike } from './internal/wasm-backend-heap.js';
 import { type ElementwiseExports, wasmElementwise } from './internal/wasm-elementwise.js';
-import { KernelError } from './kernel-error.js';
 
 /**
  * RMSNorm, RoPE and SwiGLU as single kernels on the tfjs `wasm` backend — csrc/elementwise.c (WASM SIMD) run in

@@ -1,8 +1,12 @@
 import type { SelectedBackend } from './backend.js';
-import { InputError } from './errors.js';
-import { activeKernels, type KernelEngine, type KernelState, useKernels } from './kernels/use-kernels.js';
-
-const ENGINES: readonly KernelEngine[] = ['wasm', 'native', 'stock'];
+import { KernelError } from './errors.js';
+import {
+  activeKernels,
+  type KernelEngine,
+  type KernelState,
+  resolveEngine,
+  useKernels,
+} from './kernels/use-kernels.js';
 
 /**
  * Put the matMul engine in place for a model on `backend`: on `wasm`, `engine` (default
@@ -14,17 +18,13 @@ export function selectKernels(
   engine?: KernelEngine,
   env: Record<string, string | undefined> = process.env,
 ): KernelState | undefined {
-  const requested = engine ?? (env.LAWGPT_KERNELS as KernelEngine | undefined) ?? 'wasm';
-  if (!ENGINES.includes(requested)) {
-    const field = engine === undefined ? 'LAWGPT_KERNELS' : 'options.kernels';
-    throw new InputError(field, ENGINES.join(' | '), requested);
-  }
+  const { requested } = resolveEngine({ engine, env });
   if (backend.tfjsName !== 'wasm') {
     if (engine !== undefined && engine !== 'stock') {
-      throw new InputError(
+      throw new KernelError(
         'options.kernels',
         `"stock" on the ${backend.name} backend (kernels replace wasm's only)`,
-        engine,
+        JSON.stringify(engine),
       );
     }
     return undefined;

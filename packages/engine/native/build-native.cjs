@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Builds the optional native matMul addon (native/matmul.cc) with node-gyp. Never fails the install: where there
 // is no compiler, no Python for gyp or no Node headers, it prints why and the wasm engine is used instead.
-// Usage: node native/install.cjs [directory]   (LAWGPT_SKIP_NATIVE=1 skips)
+// Usage: node native/build-native.cjs [directory]   (LAWGPT_SKIP_NATIVE=1 skips)
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
 const directory = process.argv[2] || __dirname;
-const say = (message) => console.log(`[@lawgpt/llama-core] ${message}`);
+const say = (message) => console.log(`[@lawgpt/engine] ${message}`);
 
 function nodeGyp() {
   const candidates = [process.env.npm_config_node_gyp];

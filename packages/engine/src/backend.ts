@@ -89,7 +89,7 @@ async function importBackendPackage(name: BackendName, packageName: string): Pro
   } catch (error) {
     const hint =
       name === 'wasm'
-        ? 'reinstall @lawgpt/llama-core'
+        ? 'reinstall @lawgpt/engine'
         : `install it with \`npm install ${packageName}@4.22.0\` (downloads libtensorflow${name === 'gpu' ? ' with CUDA' : ''})`;
     throw new BackendError(name, `cannot import ${packageName} (${(error as Error).message}); ${hint}`);
   }

@@ -1,5 +1,5 @@
+import { KernelError } from '../errors.js';
 import type { MatMulJob } from './internal/wasm-matmul.js';
-import { KernelError } from './kernel-error.js';
 
 /** A BatchMatMul resolved to shapes and per-batch operand offsets. */
 export interface MatMulPlan extends MatMulJob {

@@ -1,4 +1,4 @@
-import { KernelError } from '../kernel-error.js';
+import { KernelError } from '../../errors.js';
 import { backendMemory, type WasmBackendLike } from './wasm-backend-heap.js';
 import { matmulModule } from './wasm-matmul.js';
 import { type WasmMemory, webAssembly } from './webassembly.js';
