@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EvalFileError, EvalOptionError } from './errors.js';
 import { parseCsv } from './internal/csv.js';
+import { readText } from './internal/read-text.js';
 import type { TextGenerator } from './runner/text-generator.js';
 import { runPool, withRetries } from './runner/work-pool.js';
 
@@ -19,7 +20,7 @@ export interface DiscQuestion {
 
 /** Read one objective CSV (`input,output,A,B,C,D,source,multichoice`). */
 export async function readDiscQuestions(path: string): Promise<DiscQuestion[]> {
-  const rows = parseCsv(await readFile(path, 'utf8'));
+  const rows = parseCsv(await readText(path, 'DISC-Law-Eval objective csv'));
   const header = rows[0]?.join(',');
   if (header !== 'input,output,A,B,C,D,source,multichoice') {
     throw new EvalFileError(
@@ -127,6 +128,14 @@ export async function runDiscLawEval(options: RunDiscOptions): Promise<DiscResul
   }
   const questions: DiscQuestion[] = [];
   for (const file of files) questions.push(...(await readDiscQuestions(join(folder, file))).slice(0, limit));
+  if (questions.length === 0) {
+    throw new EvalOptionError(
+      `${folder}: no questions (${files.length} csv files${limit === 0 ? ', --limit 0' : ''})`,
+      'dataDir',
+      'a folder with objective/*.csv holding questions',
+      dataDir,
+    );
+  }
   const items: DiscResults['items'] = new Array(questions.length);
   let done = 0;
   await runPool(

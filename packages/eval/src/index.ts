@@ -30,13 +30,15 @@ export type { PerplexityOptions, PerplexityResult } from './perplexity.js';
 export { chunkText, perplexity } from './perplexity.js';
 export type { PublishedResult } from './published-results.js';
 export { publishedScores, readPublishedResults } from './published-results.js';
-export type { ReportOptions } from './report/lawbench-report.js';
-export {
-  renderCsvReport,
-  renderHtmlReport,
-  renderJsonReport,
-  renderMarkdownReport,
-} from './report/lawbench-report.js';
+export { renderHtmlReport } from './report/html-report.js';
+export type {
+  LawBenchComparison,
+  ReportAverage,
+  ReportColumn,
+  ReportOptions,
+} from './report/lawbench-comparison.js';
+export { compareLawBench } from './report/lawbench-comparison.js';
+export { renderCsvReport, renderJsonReport, renderMarkdownReport } from './report/lawbench-report.js';
 export type { OpenAiGeneratorOptions } from './runner/openai-generator.js';
 export { openAiGenerator } from './runner/openai-generator.js';
 export type { RunLawBenchOptions, RunLawBenchResult, RunProgress } from './runner/run-lawbench.js';

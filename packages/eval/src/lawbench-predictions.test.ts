@@ -1,10 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readDiscQuestions } from './disc-law-eval.js';
 import { EvalFileError } from './errors.js';
 import { promptText, readPredictionFile, readTaskData, writePredictionFile } from './lawbench-predictions.js';
+import { perplexity } from './perplexity.js';
 import { readPublishedResults } from './published-results.js';
+import { scoreLawBench } from './score-lawbench.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -49,7 +52,7 @@ describe('LawBench prediction files', () => {
       /t\.json: not valid JSON/,
     );
     await expect(readPredictionFile(join(tmpdir(), 'no-such-file.json'))).rejects.toThrow(
-      /cannot read \(ENOENT\)/,
+      /no-such-file\.json: does not exist/,
     );
     await expect(readTaskData(await temp('d.json', '[{"instruction": "i", "question": 1}]'))).rejects.toThrow(
       /item 0 field "question" is not a string/,
@@ -57,5 +60,48 @@ describe('LawBench prediction files', () => {
     await expect(readPublishedResults(await temp('r.csv', 'a,b\n'))).rejects.toThrow(
       /expected "task,model_name,score,abstention_rate"/,
     );
+  });
+
+  it('names the path when a folder stands where a file is expected (EISDIR)', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'lawbench-dir-'));
+    dirs.push(folder);
+    const readers = [
+      () => readPredictionFile(folder),
+      () => readTaskData(folder),
+      () => readPublishedResults(folder),
+      () => readDiscQuestions(folder),
+      () => perplexity({ scorer: { logProbs: async () => [] }, path: folder }),
+    ];
+    for (const read of readers) {
+      const error = await read().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(EvalFileError);
+      expect(error).toMatchObject({ path: folder });
+      expect((error as Error).message).toContain(`${folder}: is a folder; expected the `);
+    }
+  });
+
+  it('zero predictions, items or tokens are errors, not NaN', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'lawbench-data-'));
+    dirs.push(data);
+    await mkdir(join(data, 'scorer-data'));
+    await mkdir(join(data, 'empty'));
+    await writeFile(join(data, 'scorer-data', 'labels.json'), '{"labels": {}}');
+    // an empty folder, and the help's relative example run from a folder that lacks it
+    await expect(scoreLawBench({ predictionsDir: join(data, 'empty'), dataDir: data })).rejects.toThrow(
+      /empty: holds no prediction file \(<task>\.json for 1-1 … 3-8\); nothing to score/,
+    );
+    const relative = 'predictions/zero_shot/GPT4';
+    const error = await scoreLawBench({ predictionsDir: relative, dataDir: data }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvalFileError);
+    expect((error as Error).message).toMatch(/^predictions\/zero_shot\/GPT4: does not exist/);
+    await writeFile(join(data, 'empty', '1-2.json'), '{}');
+    await expect(scoreLawBench({ predictionsDir: join(data, 'empty'), dataDir: data })).rejects.toThrow(
+      /1-2\.json: no predictions to score/,
+    );
+    await expect(readTaskData(await temp('e.json', '[]'))).rejects.toThrow(
+      /e\.json: the list of items is empty/,
+    );
+    const scorer = { logProbs: async () => [] };
+    await expect(perplexity({ scorer, text: 'a' })).rejects.toThrow(/gave no token to score/);
   });
 });

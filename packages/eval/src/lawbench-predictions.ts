@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { EvalFileError } from './errors.js';
+import { readText } from './internal/read-text.js';
 
 /** One item of a LawBench prediction file, as upstream writes it. */
 export interface LawBenchPrediction {
@@ -26,7 +27,7 @@ export function promptText(item: LawBenchPrediction): string {
 
 /** Read a prediction file (`{"0": {...}, "1": {...}}`) into an array ordered by key. */
 export async function readPredictionFile(path: string): Promise<LawBenchPrediction[]> {
-  const raw = await readText(path);
+  const raw = await readText(path, 'LawBench prediction file (<task>.json)');
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -71,7 +72,7 @@ function checkPrediction(path: string, key: string, value: unknown): LawBenchPre
 
 /** Read a LawBench data file (JSON list of `{instruction, question, answer}`). */
 export async function readTaskData(path: string): Promise<LawBenchItem[]> {
-  const raw = await readText(path);
+  const raw = await readText(path, 'LawBench data file (zero_shot/<task>.json)');
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -80,6 +81,7 @@ export async function readTaskData(path: string): Promise<LawBenchItem[]> {
   }
   if (!Array.isArray(parsed))
     throw new EvalFileError(`${path}: expected a JSON list, got ${kind(parsed)}`, path);
+  if (parsed.length === 0) throw new EvalFileError(`${path}: the list of items is empty`, path);
   parsed.forEach((item, index) => {
     for (const field of ['instruction', 'question', 'answer']) {
       if (typeof (item as Record<string, unknown>)?.[field] !== 'string') {
@@ -109,17 +111,6 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
   await writeFile(temp, text);
   await rename(temp, path);
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new EvalFileError(
-      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      path,
-    );
-  }
 }
 
 function kind(value: unknown): string {

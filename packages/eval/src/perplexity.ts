@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { EvalFileError, EvalOptionError } from './errors.js';
+import { EvalOptionError } from './errors.js';
+import { readText } from './internal/read-text.js';
 import type { TextScorer } from './runner/text-generator.js';
 
 /** Options of {@link perplexity}. */
@@ -52,11 +52,7 @@ export async function perplexity(options: PerplexityOptions): Promise<Perplexity
   let text = options.text;
   if (text === undefined) {
     if (!path) throw new EvalOptionError('perplexity needs text or path', 'path', 'a file path', path);
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      throw new EvalFileError(`${path}: cannot read the held-out text`, path);
-    }
+    text = await readText(path, 'held-out text');
   }
   const chunks = chunkText(text, chunkChars);
   if (chunks.length === 0)
@@ -70,6 +66,14 @@ export async function perplexity(options: PerplexityOptions): Promise<Perplexity
     tokens += logProbs.length;
     onProgress?.({ done: index + 1, total: chunks.length, tokens });
   }
-  const meanNll = tokens ? nll / tokens : Number.NaN;
+  if (tokens === 0) {
+    throw new EvalOptionError(
+      `perplexity: ${path ?? 'the text'} gave no token to score (every chunk is shorter than two tokens)`,
+      'text',
+      'text of at least two tokens',
+      text.slice(0, 40),
+    );
+  }
+  const meanNll = nll / tokens;
   return { perplexity: Math.exp(meanNll), meanNll, tokens, chunks: chunks.length };
 }

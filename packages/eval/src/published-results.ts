@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { EvalFileError } from './errors.js';
+import { readText } from './internal/read-text.js';
 
 /** One row of LawBench's `results_{zero,one}_shot.csv`. */
 export interface PublishedResult {
@@ -11,12 +11,7 @@ export interface PublishedResult {
 
 /** Read a published results csv (`task,model_name,score,abstention_rate`). */
 export async function readPublishedResults(path: string): Promise<PublishedResult[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new EvalFileError(`${path}: cannot read the published results csv`, path);
-  }
+  const text = await readText(path, 'published results csv');
   const lines = text.trim().split(/\r?\n/);
   const header = lines[0]?.split(',');
   if (header?.join(',') !== 'task,model_name,score,abstention_rate') {

@@ -5,7 +5,14 @@ import { type PublishedResult, publishedScores, readPublishedResults } from './p
 import { type LawBenchResults, scoreLawBench } from './score-lawbench.js';
 
 const MODELS = ['GPT4', 'GPT-3.5-turbo-0613', 'lawgpt-7b-beta1.1-hf'];
-const LOOSE = new Set(['1-1', '2-7', '3-2', '3-8', '2-1']);
+/** |ours − published| allowed per task: ROUGE-L tasks 1e-7; 2-1 (ChERRANT under a work budget, see README) 0.005. */
+const TOLERANCE: Record<string, number> = {
+  '1-1': 1e-7,
+  '2-7': 1e-7,
+  '3-2': 1e-7,
+  '3-8': 1e-7,
+  '2-1': 0.005,
+};
 
 describeWithShared(
   'LawBench conformance: our scores vs results_zero_shot.csv',
@@ -50,7 +57,7 @@ describeWithShared(
         expect(Object.keys(results.tasks)).toHaveLength(18);
         const failures: string[] = [];
         for (const [task, mine] of Object.entries(results.tasks)) {
-          const tolerance = LOOSE.has(task) ? 0.005 : 1e-6;
+          const tolerance = TOLERANCE[task] ?? 1e-6;
           const row = theirs[task];
           if (!(Math.abs(mine.score - row.score) <= tolerance))
             failures.push(`${task} score ${mine.score} vs ${row.score}`);

@@ -77,13 +77,22 @@ export async function scoreLawBench(options: ScoreLawBenchOptions): Promise<LawB
   }
   const wanted = selectTasks(tasks);
   const present = wanted.filter((task) => existsSync(join(predictionsDir, `${task}.json`)));
+  if (present.length === 0) {
+    const where = existsSync(predictionsDir) ? 'holds no' : 'does not exist, so it has no';
+    throw new EvalFileError(
+      `${predictionsDir}: ${where} prediction file (<task>.json for ${wanted.length === 20 ? '1-1 … 3-8' : wanted.join(', ')}); nothing to score`,
+      predictionsDir,
+    );
+  }
   const context: ScorerContext = {
     labels: await loadLabelLists(dataDir),
     scorerDataDir: join(dataDir, 'scorer-data'),
   };
   const results: LawBenchResults['tasks'] = {};
   for (const task of present) {
-    const items = await readPredictionFile(join(predictionsDir, `${task}.json`));
+    const path = join(predictionsDir, `${task}.json`);
+    const items = await readPredictionFile(path);
+    if (items.length === 0) throw new EvalFileError(`${path}: no predictions to score`, path);
     const score = await TASK_SCORERS[task](items, context);
     results[task] = { task, ...score };
     onProgress?.({ task, done: Object.keys(results).length, total: present.length, score });
@@ -94,7 +103,7 @@ export async function scoreLawBench(options: ScoreLawBenchOptions): Promise<LawB
   );
 }
 
-/** Averages of a set of task results. */
+/** Averages of a set of task results (NaN averages for an empty set; {@link scoreLawBench} never gives one). */
 export function summarize(tasks: LawBenchResults['tasks'], missing: LawBenchTaskId[] = []): LawBenchResults {
   const scored = LAWBENCH_TASKS.filter((task) => tasks[task] !== undefined).map((task) => tasks[task]!);
   const average = (values: number[]) =>

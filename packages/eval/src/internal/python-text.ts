@@ -3,12 +3,14 @@
  * Python indexes by code point; JavaScript by UTF-16 unit — helpers here work on code points.
  */
 
-/** Python's `str.isspace()` set (Unicode White_Space plus the \x1c–\x1f separators). */
-const PY_SPACE =
+/**
+ * Python's `str.isspace()` set (Unicode White_Space plus the \x1c–\x1f separators; not \ufeff), which is also what
+ * Python's `re` matches with `\s` and what `strip()`/`rstrip()`/`split()` remove. A regex character-class body.
+ */
+export const PY_SPACE =
   '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const SPACE_RUN = new RegExp(`[${PY_SPACE}]+`, 'u');
-const LEADING = new RegExp(`^[${PY_SPACE}]+`, 'u');
-const TRAILING = new RegExp(`[${PY_SPACE}]+$`, 'u');
+const ONE_SPACE = new RegExp(`^[${PY_SPACE}]$`);
 
 /** Python `s.split()` (no argument): split on whitespace runs, drop empty strings. */
 export function pySplitWhitespace(text: string): string[] {
@@ -17,7 +19,16 @@ export function pySplitWhitespace(text: string): string[] {
 
 /** Python `s.strip()` (no argument). */
 export function pyStrip(text: string): string {
-  return text.replace(LEADING, '').replace(TRAILING, '');
+  let start = 0;
+  while (start < text.length && ONE_SPACE.test(text[start])) start++;
+  return start === text.length ? '' : pyRstrip(text.slice(start));
+}
+
+/** Python `s.rstrip()` (no argument); all Python whitespace is in the BMP, so UTF-16 units suffice. */
+export function pyRstrip(text: string): string {
+  let end = text.length;
+  while (end > 0 && ONE_SPACE.test(text[end - 1])) end--;
+  return text.slice(0, end);
 }
 
 /** True when `ch` is Python whitespace. */

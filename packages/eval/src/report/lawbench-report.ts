@@ -1,155 +1,162 @@
-import { LAWBENCH_TASK_INFO, LAWBENCH_TASKS, type LawBenchTaskId } from '../lawbench-tasks.js';
-import { type PublishedResult, publishedScores } from '../published-results.js';
+import { LAWBENCH_TASK_INFO, LAWBENCH_TASKS } from '../lawbench-tasks.js';
 import type { LawBenchResults } from '../score-lawbench.js';
+import {
+  averageLabel,
+  compareLawBench,
+  coverageNote,
+  type LawBenchComparison,
+  type ReportAverage,
+  type ReportOptions,
+  taskCount,
+} from './lawbench-comparison.js';
 
-/** Options of the report renderers. */
-export interface ReportOptions {
-  /** Name of the evaluated model (column header). */
-  model?: string;
-  /** Published rows (`readPublishedResults`) and the models to show beside ours. */
-  published?: PublishedResult[];
-  compareWith?: string[];
-}
+/** Score ×100 with two decimals, `—` when absent. */
+export const pct = (value: number | undefined) => (value === undefined ? '—' : (value * 100).toFixed(2));
 
-interface Row {
-  task: LawBenchTaskId | 'memorization' | 'understanding' | 'applying' | 'average';
+/** A table row of a report: a task, or an average (over the common tasks, or each column's own with `all`). */
+export interface ReportRow {
   label: string;
-  ours?: number;
+  /** Per column: the score (and for averages over each column's own tasks, how many tasks). */
+  cells: Array<{ value?: number; count?: number }>;
+  /** Our abstention rate. */
   abstention?: number;
-  others: Array<number | undefined>;
+  kind: 'task' | 'common' | 'all';
 }
 
-function rows(results: LawBenchResults, options: ReportOptions): Row[] {
-  const others = (options.compareWith ?? []).map((model) => publishedScores(options.published ?? [], model));
-  const mean = (values: Array<number | undefined>) => {
-    const present = values.filter((value): value is number => value !== undefined);
-    return present.length ? present.reduce((a, b) => a + b, 0) / present.length : undefined;
-  };
-  const table: Row[] = LAWBENCH_TASKS.map((task) => ({
-    task,
+/** Task rows, then the comparable averages, then (with `allTasks`) each column's own averages. */
+export function reportRows(comparison: LawBenchComparison): ReportRow[] {
+  const { columns } = comparison;
+  const rows: ReportRow[] = LAWBENCH_TASKS.map((task) => ({
     label: `${task} ${LAWBENCH_TASK_INFO[task].name}`,
-    ours: results.tasks[task]?.score,
-    abstention: results.tasks[task]?.abstentionRate,
-    others: others.map((scores) => scores[task]?.score),
+    cells: columns.map((column) => ({ value: column.scores[task] })),
+    abstention: columns[0].abstention[task],
+    kind: 'task',
   }));
-  for (const level of ['memorization', 'understanding', 'applying'] as const) {
-    const tasks = LAWBENCH_TASKS.filter((task) => LAWBENCH_TASK_INFO[task].level === level);
-    table.push({
-      task: level,
-      label: `${level} average`,
-      ours: results.levels[level],
-      others: others.map((scores) => mean(tasks.map((task) => scores[task]?.score))),
-    });
-  }
-  table.push({
-    task: 'average',
-    label: 'average',
-    ours: Number.isNaN(results.average) ? undefined : results.average,
-    abstention: Number.isNaN(results.averageAbstention) ? undefined : results.averageAbstention,
-    others: others.map((scores) => mean(LAWBENCH_TASKS.map((task) => scores[task]?.score))),
+  const averageRow = (row: ReportAverage, kind: 'common' | 'all'): ReportRow => ({
+    label: averageLabel(row, kind),
+    cells: row.values.map(({ value, tasks }) =>
+      kind === 'all' ? { value, count: tasks.length } : { value },
+    ),
+    abstention: row.values[0]?.abstention,
+    kind,
   });
-  return table;
+  rows.push(...comparison.averages.map((row) => averageRow(row, 'common')));
+  rows.push(...comparison.allTaskAverages.map((row) => averageRow(row, 'all')));
+  return rows;
 }
 
-const pct = (value: number | undefined) => (value === undefined ? '—' : (value * 100).toFixed(2));
-
-/** Markdown table: task, our score and abstention (×100), then each compared published model. */
-export function renderMarkdownReport(results: LawBenchResults, options: ReportOptions = {}): string {
-  const { model = 'ours', compareWith = [] } = options;
-  const header = ['task', model, 'abstention', ...compareWith];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const row of rows(results, options)) {
-    lines.push(`| ${[row.label, pct(row.ours), pct(row.abstention), ...row.others.map(pct)].join(' | ')} |`);
-  }
-  return `${lines.join('\n')}\n`;
+/** A cell: the score, with the task count for averages over each column's own tasks. */
+export function formatCell(cell: ReportRow['cells'][number]): string {
+  return cell.count === undefined || cell.value === undefined
+    ? pct(cell.value)
+    : `${pct(cell.value)} (${cell.count})`;
 }
 
-/** CSV in LawBench's own layout: `task,model_name,score,abstention_rate`. */
-export function renderCsvReport(results: LawBenchResults, options: ReportOptions = {}): string {
-  const { model = 'ours' } = options;
-  const lines = ['task,model_name,score,abstention_rate'];
-  for (const task of LAWBENCH_TASKS) {
-    const result = results.tasks[task];
-    if (result) lines.push(`${task},${model},${result.score},${result.abstentionRate}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** JSON with the results, the level averages and the compared published scores. */
-export function renderJsonReport(results: LawBenchResults, options: ReportOptions = {}): string {
-  const { model = 'ours', compareWith = [] } = options;
-  const compared = Object.fromEntries(
-    compareWith.map((name) => [
-      name,
-      Object.fromEntries(
-        Object.entries(publishedScores(options.published ?? [], name)).map(([task, row]) => [
-          task,
-          row.score,
-        ]),
-      ),
-    ]),
+/** Column headers: task, ours with its task count, abstention, each compared model with its task count. */
+export function reportHeader(comparison: LawBenchComparison): string[] {
+  const [ours, ...others] = comparison.columns.map(
+    (column) => `${column.name} (${taskCount(column.tasks.length)})`,
   );
-  return `${JSON.stringify({ model, ...results, compared }, null, 2)}\n`;
+  return ['task', ours, 'abstention', ...others];
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] as string);
-
-/** A self-contained HTML page (no external assets) with the table and an inline SVG bar chart. */
-export function renderHtmlReport(results: LawBenchResults, options: ReportOptions = {}): string {
-  const { model = 'ours', compareWith = [] } = options;
-  const table = rows(results, options);
-  const series = [model, ...compareWith];
-  const colors = ['#2563eb', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#6b7280'];
-  const barWidth = 10;
-  const groupWidth = series.length * barWidth + 12;
-  const chartHeight = 220;
-  const width = table.length * groupWidth + 60;
-  const bars: string[] = [];
-  table.forEach((row, index) => {
-    const values = [row.ours, ...row.others];
-    const x0 = 50 + index * groupWidth;
-    values.forEach((value, s) => {
-      if (value === undefined) return;
-      const height = Math.max(0, Math.min(1, value)) * chartHeight;
-      bars.push(
-        `<rect x="${x0 + s * barWidth}" y="${20 + chartHeight - height}" width="${barWidth - 1}" height="${height.toFixed(1)}" fill="${colors[s % colors.length]}"><title>${escapeHtml(`${series[s]} ${row.label}: ${pct(value)}`)}</title></rect>`,
-      );
-    });
-    bars.push(
-      `<text x="${x0 + (series.length * barWidth) / 2}" y="${chartHeight + 34}" font-size="9" text-anchor="end" transform="rotate(-45 ${x0 + (series.length * barWidth) / 2} ${chartHeight + 34})">${escapeHtml(String(row.task))}</text>`,
+/** The notes under a report's title: scale, which tasks the averages cover, what the all-tasks rows are. */
+export function reportNotes(comparison: LawBenchComparison): string[] {
+  const notes = ['Scores ×100.', coverageNote(comparison)];
+  if (comparison.allTaskAverages.length) {
+    notes.push(
+      'Rows "over all own tasks" average each column over every task it has (for a published model, its ' +
+        'published AVG), with the task count in brackets; they are not comparable when the counts differ.',
     );
+  }
+  return notes;
+}
+
+/**
+ * Markdown: the coverage note, then a table of tasks, level and overall averages over the tasks every
+ * column has (task counts in the headers), our abstention, and each compared published model.
+ */
+export function renderMarkdownReport(results: LawBenchResults, options: ReportOptions = {}): string {
+  const comparison = compareLawBench(results, options);
+  const header = reportHeader(comparison);
+  const lines = [reportNotes(comparison).join(' '), '', `| ${header.join(' | ')} |`];
+  lines.push(`|${header.map(() => '---').join('|')}|`);
+  for (const row of reportRows(comparison)) {
+    const [ours, ...others] = row.cells.map(formatCell);
+    lines.push(`| ${[row.label, ours, pct(row.abstention), ...others].join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `[1-1 1-2 …]`: the tasks of an average, inside its csv task field (no commas, so the layout holds). */
+const taskList = (tasks: string[]) => `[${tasks.join(' ')}]`;
+
+/**
+ * CSV in LawBench's own layout, `task,model_name,score,abstention_rate`: each column's task rows, then
+ * its averages, whose task field names the tasks they cover, e.g. `average [1-1 1-2 …]`.
+ */
+export function renderCsvReport(results: LawBenchResults, options: ReportOptions = {}): string {
+  const comparison = compareLawBench(results, options);
+  const lines = ['task,model_name,score,abstention_rate'];
+  const value = (number: number | undefined) => (number === undefined ? '' : String(number));
+  comparison.columns.forEach((column, index) => {
+    for (const task of column.tasks)
+      lines.push(`${task},${column.name},${column.scores[task]},${value(column.abstention[task])}`);
+    const rows = [
+      ...comparison.averages.map((row) => ({ row, prefix: '' })),
+      ...comparison.allTaskAverages.map((row) => ({ row, prefix: 'all own tasks ' })),
+    ];
+    for (const { row, prefix } of rows) {
+      const average = row.values[index];
+      if (average.value === undefined) continue;
+      const name = row.key === 'average' ? 'average' : `${row.key} average`;
+      lines.push(
+        `${prefix}${name} ${taskList(average.tasks)},${column.name},${average.value},${value(average.abstention)}`,
+      );
+    }
   });
-  const axis = [0, 25, 50, 75, 100]
-    .map((tick) => {
-      const y = 20 + chartHeight - (tick / 100) * chartHeight;
-      return `<line x1="45" x2="${width}" y1="${y}" y2="${y}" stroke="#e5e7eb"/><text x="40" y="${y + 3}" font-size="9" text-anchor="end">${tick}</text>`;
-    })
-    .join('');
-  const legend = series
-    .map((name, s) => `<span style="color:${colors[s % colors.length]}">■</span> ${escapeHtml(name)}`)
-    .join(' &nbsp; ');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${chartHeight + 80}" role="img" aria-label="LawBench scores">${axis}${bars.join('')}</svg>`;
-  const header = ['task', model, 'abstention', ...compareWith]
-    .map((cell) => `<th>${escapeHtml(cell)}</th>`)
-    .join('');
-  const body = table
-    .map(
-      (row) =>
-        `<tr><td>${escapeHtml(row.label)}</td>${[row.ours, row.abstention, ...row.others].map((v) => `<td>${pct(v)}</td>`).join('')}</tr>`,
-    )
-    .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>LawBench report: ${escapeHtml(model)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td:first-child{text-align:left}</style>
-</head><body>
-<h1>LawBench: ${escapeHtml(model)}</h1>
-<p>Scores ×100. Average ${pct(Number.isNaN(results.average) ? undefined : results.average)} over ${Object.keys(results.tasks).length} tasks.</p>
-<p>${legend}</p>
-${svg}
-<table><thead><tr>${header}</tr></thead><tbody>
-${body}
-</tbody></table>
-</body></html>
-`;
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * JSON: our per-task results, the tasks the averages cover (`averagedOver`), the comparable averages of
+ * every column, each column's own-task averages with `allTasks`, and the compared published scores.
+ * `average`, `averageAbstention` and `levels` are ours over `averagedOver`.
+ */
+export function renderJsonReport(results: LawBenchResults, options: ReportOptions = {}): string {
+  const comparison = compareLawBench(results, options);
+  const summarize = (rows: ReportAverage[], index: number) =>
+    Object.fromEntries(
+      rows.map((row) => [
+        row.key,
+        { value: row.values[index].value ?? null, tasks: row.values[index].tasks },
+      ]),
+    );
+  const overall = comparison.averages.find((row) => row.key === 'average')!.values[0];
+  const levels = Object.fromEntries(
+    comparison.averages
+      .filter((row) => row.key !== 'average' && row.values[0].value !== undefined)
+      .map((row) => [row.key, row.values[0].value]),
+  );
+  const json = {
+    model: comparison.columns[0].name,
+    tasks: results.tasks,
+    missing: results.missing,
+    averagedOver: comparison.commonTasks,
+    notAveraged: comparison.excludedTasks,
+    average: overall.value ?? null,
+    averageAbstention: overall.abstention ?? null,
+    levels,
+    columns: comparison.columns.map((column, index) => ({
+      model: column.name,
+      source: column.source,
+      taskCount: column.tasks.length,
+      averages: summarize(comparison.averages, index),
+      ...(comparison.allTaskAverages.length && {
+        allTaskAverages: summarize(comparison.allTaskAverages, index),
+      }),
+    })),
+    compared: Object.fromEntries(comparison.columns.slice(1).map((column) => [column.name, column.scores])),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }

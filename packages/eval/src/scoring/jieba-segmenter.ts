@@ -1,40 +1,95 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
-
-let instance: Jieba | undefined;
-
-/** The shared jieba (default dictionary), created on first use. */
-function jieba(): Jieba {
-  instance ??= Jieba.withDict(dict);
-  return instance;
-}
+import { PY_SPACE } from '../internal/python-text.js';
+import { type JiebaDictionary, jiebaDictionary } from './jieba-dictionary.js';
+import { hmmCut } from './jieba-hmm.js';
 
 /**
- * Python jieba 0.42.1's `jieba.cut(text)` (accurate mode, HMM on), through `@node-rs/jieba`.
- * Returns the words, whitespace tokens included, exactly as `cut` yields them.
+ * Python jieba 0.42.1's `jieba.cut(text)` (accurate mode, HMM on), ported line by line: the text splits into runs of
+ * `[\u4E00-\u9FD5a-zA-Z0-9+#&._%-]` (segmented with the dictionary route, and the HMM for runs of single characters
+ * the dictionary does not know) and the rest (one token per code point, except whitespace, and `\r\n` as one).
+ * Returns the words, whitespace tokens included, exactly as `cut` yields them; they concatenate back to the text.
  */
 export function jiebaCut(text: string): string[] {
-  if (text.length === 0) return [];
-  return jieba().cut(text, true).flatMap(splitLikePython);
+  const out: string[] = [];
+  if (text.length === 0) return out;
+  const dictionary = jiebaDictionary();
+  for (const block of text.split(HAN_BLOCK)) {
+    if (block.length === 0) continue;
+    if (HAN_START.test(block)) cutDag(block, dictionary, out);
+    else cutOther(block, out);
+  }
+  return out;
 }
 
-const ASCII_RUN = /^[A-Za-z0-9+#&._%-]+$/;
-const PY_SKIP = /([a-zA-Z0-9]+(?:\.\d+)?%?)/;
-let hyphenWords: Set<string> | undefined;
+const HAN_BLOCK = /([\u4E00-\u9FD5a-zA-Z0-9+#&._%-]+)/;
+const HAN_START = /^[\u4E00-\u9FD5a-zA-Z0-9+#&._%-]/;
+const SKIP = new RegExp(`(\\r\\n|[${PY_SPACE}])`, 'u');
+
+/** The non-Han branch of `cut`: whitespace (and `\r\n`) tokens as they are, every other code point alone. */
+function cutOther(block: string, out: string[]): void {
+  for (const piece of block.split(SKIP)) {
+    if (piece.length === 0) continue;
+    if (SKIP.test(piece[0]) || piece === '\r\n') out.push(piece);
+    else for (const ch of piece) out.push(ch);
+  }
+}
 
 /**
- * `@node-rs/jieba` keeps ASCII runs with hyphens ("2014-2018") whole where Python jieba's HMM step splits them with
- * its `([a-zA-Z0-9]+(?:\.\d+)?%?)` rule ("2014", "-", "2018"); dictionary words are kept as both do.
+ * Python's `get_DAG` and `calc` in one right-to-left pass: for each start, the end of the best word, scored
+ * `log(count or 1) - log(total)` plus the best score after it. The candidate ends are the dictionary words starting
+ * there (or the start itself when none); ties go to the longer word, as `max` over `(score, end)` tuples does.
  */
-function splitLikePython(token: string): string[] {
-  if (token.length < 2 || !token.includes('-') || !ASCII_RUN.test(token)) return [token];
-  hyphenWords ??= new Set(
-    new TextDecoder()
-      .decode(dict)
-      .split('\n')
-      .map((line) => line.split(' ')[0])
-      .filter((word) => word.includes('-')),
-  );
-  if (hyphenWords.has(token)) return [token];
-  return token.split(PY_SKIP).filter((piece) => piece.length > 0);
+function bestRoute(sentence: string, dictionary: JiebaDictionary): Int32Array {
+  const { child, counts } = dictionary;
+  const n = sentence.length;
+  const score = new Float64Array(n + 1);
+  const end = new Int32Array(n);
+  for (let start = n - 1; start >= 0; start--) {
+    let best = Number.NEGATIVE_INFINITY;
+    let bestEnd = -1;
+    let node = child(0, sentence.charCodeAt(start));
+    for (let i = start; node >= 0; ) {
+      const count = counts[node];
+      if (count > 0) {
+        const candidate = dictionary.logScore(count) + score[i + 1];
+        if (candidate >= best) {
+          best = candidate;
+          bestEnd = i;
+        }
+      }
+      if (++i >= n) break;
+      node = child(node, sentence.charCodeAt(i));
+    }
+    if (bestEnd < 0) {
+      best = dictionary.logScore(1) + score[start + 1];
+      bestEnd = start;
+    }
+    score[start] = best;
+    end[start] = bestEnd;
+  }
+  return end;
+}
+
+/** Python's `__cut_DAG`: dictionary words, with runs of single characters handed to the HMM unless a word. */
+function cutDag(sentence: string, dictionary: JiebaDictionary, out: string[]): void {
+  const route = bestRoute(sentence, dictionary);
+  let bufferStart = 0;
+  const flush = (bufferEnd: number): void => {
+    if (bufferEnd - bufferStart === 1) out.push(sentence[bufferStart]);
+    else if (bufferEnd - bufferStart > 1) {
+      const buffer = sentence.slice(bufferStart, bufferEnd);
+      if (!dictionary.count(buffer)) hmmCut(buffer, out);
+      else for (const ch of buffer) out.push(ch);
+    }
+  };
+  let x = 0;
+  while (x < sentence.length) {
+    const y = route[x] + 1;
+    if (y - x > 1) {
+      flush(x);
+      out.push(sentence.slice(x, y));
+      bufferStart = y;
+    }
+    x = y;
+  }
+  flush(x);
 }

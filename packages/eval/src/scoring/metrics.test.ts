@@ -5,7 +5,7 @@ import { judgeChoice } from './choice-accuracy.js';
 import { entitySoftF1, extractEntities } from './entity-f1.js';
 import { jiebaCut } from './jieba-segmenter.js';
 import { extractPrisonMonths } from './prison-term.js';
-import { lcsLength, rougeLF, rougeTokens } from './rouge-l.js';
+import { lawbenchRougeL, lcsLength, rougeLF, rougeTokens } from './rouge-l.js';
 import { labelsIn, setF1 } from './set-f1.js';
 import { triggerSoftF1 } from './trigger-f1.js';
 
@@ -62,8 +62,31 @@ describe('LawBench metrics', () => {
     expect(rougeLF('a b c', 'a c')).toBeCloseTo((2 * (2 / 3) * 1) / (2 / 3 + 1 + 1e-8), 12);
   });
 
-  it('jieba cuts like Python jieba 0.42.1, hyphenated number runs included', () => {
+  it('ROUGE-L rstrips the whole text (Python whitespace) before splitting lines; mid-text blank lines stay', () => {
+    // jieba's "\n" after 。 joins as "。 \n": split at 。 it would leave a " " line (one empty token) without rstrip.
+    // \x1c–\x1f and \x85 are Python whitespace, \ufeff is not.
+    expect(rougeTokens('你好 。 \n')).toEqual(['你好', '。']);
+    expect(rougeTokens('你好 。 \x1c\x85\u3000\n\t')).toEqual(['你好', '。']);
+    expect(rougeTokens('你好 。\ufeff')).toEqual(['你好', '。', '\ufeff']);
+    expect(rougeTokens('你好 。\n \n世界')).toEqual(['你好', '。', '', '世界']);
+    // Both sides: a prediction ending in 。\n scores as the same prediction without it.
+    expect(lawbenchRougeL('本院认为。\n', '本院认为。\n\n')).toBeCloseTo(
+      lawbenchRougeL('本院认为。', '本院认为。'),
+      15,
+    );
+    expect(lawbenchRougeL('本院认为。\n', '本院认为。')).toBeCloseTo(1, 7);
+  });
+
+  it('jieba cuts like Python jieba 0.42.1 (words, HMM, whitespace, code points)', () => {
     expect(jiebaCut('我来到北京清华大学')).toEqual(['我', '来到', '北京', '清华大学']);
     expect(jiebaCut('2014-2018年')).toEqual(['2014', '-', '2018', '年']);
+    expect(jiebaCut('他来到了网易杭研大厦')).toEqual(['他', '来到', '了', '网易', '杭研', '大厦']);
+    // Runs of 云 tie at every step: Python's max over (score, end) puts the odd single 云 where we must.
+    expect(jiebaCut('云云云我')).toEqual(['云云', '云', '我']);
+    expect(jiebaCut('云云云我来到北京清华大学')).toEqual(['云', '云云', '我', '来到', '北京', '清华大学']);
+    expect(jiebaCut('云'.repeat(5))).toEqual(['云云', '云云', '云']);
+    expect(jiebaCut('a b\r\n3.5%的😀')).toEqual(['a', ' ', 'b', '\r\n', '3.5%', '的', '😀']);
+    // Outside Python's [\u4E00-\u9FD5]: one token per code point.
+    expect(jiebaCut('鿖鿗㐀')).toEqual(['鿖', '鿗', '㐀']);
   });
 });

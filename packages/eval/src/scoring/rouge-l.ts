@@ -1,4 +1,4 @@
-import { pySplitWhitespace, pyStrip } from '../internal/python-text.js';
+import { pyRstrip, pySplitWhitespace, pyStrip } from '../internal/python-text.js';
 import type { LawBenchPrediction } from '../lawbench-predictions.js';
 import { jiebaCut } from './jieba-segmenter.js';
 import { mean, type TaskScore } from './task-score.js';
@@ -10,14 +10,18 @@ const SENTENCE_RULES: Array<[RegExp, string]> = [
   [/([。！？?][”’])([^，。！？?])/gu, '$1\n$2'],
 ];
 
-/** rouge_chinese's tokens of one (already space-segmented) text: sentence split, whitespace-normalised, split(" "). */
+/**
+ * rouge_chinese's tokens of one (already space-segmented) text: sentence split (four substitutions, then Python's
+ * `rstrip()` of the whole text, then `split("\n")`), non-empty segments whitespace-normalised, then `split(" ")`.
+ * A whitespace-only segment inside the text still gives one empty token; trailing whitespace gives none.
+ */
 export function rougeTokens(text: string): string[] {
   let split = text;
   for (const [pattern, replacement] of SENTENCE_RULES) split = split.replace(pattern, replacement);
   const tokens: string[] = [];
-  for (const sentence of split.split('\n')) {
+  for (const sentence of pyRstrip(split).split('\n')) {
     if (sentence.length === 0) continue;
-    tokens.push(...pySplitWhitespace(sentence).join(' ').split(' '));
+    for (const token of pySplitWhitespace(sentence).join(' ').split(' ')) tokens.push(token);
   }
   return tokens;
 }
