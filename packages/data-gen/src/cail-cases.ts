@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DataGenParseError } from './errors.js';
+import { readTextFile } from './read-text-file.js';
 
 /** A CAIL2018 case with a stable id (`cail:<file>#<0-based line>`). */
 export interface CailCase {
@@ -75,5 +75,5 @@ export function parseCailCases(text: string, options: { path?: string } = {}): C
 
 /** Read a CAIL2018 JSONL file (see {@link parseCailCases}). */
 export async function readCailCases(path: string): Promise<CailCase[]> {
-  return parseCailCases(await readFile(path, 'utf8'), { path });
+  return parseCailCases(await readTextFile(path, 'a CAIL JSONL file'), { path });
 }

@@ -1,7 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename } from 'node:path';
 import { parseChineseNumeral } from './chinese-numeral.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+import { listFiles, readTextFile } from './read-text-file.js';
 import type { StatuteArticle } from './statute-markdown.js';
 
 /** An article of the criminal law a charge rests on. */
@@ -106,16 +106,14 @@ export function parseChargeList(text: string): string[] {
  * first, and merge entries by name (a later file's articles replace an earlier one's).
  */
 export async function loadChargeTables(options: { root: string }): Promise<Charge[]> {
-  const entries = await readdir(options.root, { withFileTypes: true, recursive: true });
-  const files = entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.md') && entry.name.includes('罪名'))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+  const files = (await listFiles(options.root, '.md'))
+    .filter((path) => basename(path).includes('罪名'))
     .sort((a, b) =>
       (/\((\d{4}-\d\d-\d\d)\)/.exec(a)?.[1] ?? '').localeCompare(/\((\d{4}-\d\d-\d\d)\)/.exec(b)?.[1] ?? ''),
     );
   const byName = new Map<string, Charge>();
   for (const file of files) {
-    for (const charge of parseChargeTable(await readFile(file, 'utf8'), { path: file })) {
+    for (const charge of parseChargeTable(await readTextFile(file, 'a charge table'), { path: file })) {
       const previous = byName.get(charge.name);
       byName.set(charge.name, { ...charge, category: charge.category ?? previous?.category });
     }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DataGenAbortError, DataGenOptionError, DataGenParseError } from './errors.js';
+import { DataGenAbortError, DataGenFileError, DataGenOptionError, DataGenParseError } from './errors.js';
 import { writeFileAtomic } from './jsonl.js';
 import { createMinHasher, MinHashIndex } from './minhash.js';
+import { listFiles, readTextFile } from './read-text-file.js';
 import { cleanText, type NormalizeTextOptions } from './text-normalize.js';
 
 /** Where corpus documents come from. */
@@ -61,15 +62,17 @@ export interface BuildCorpusOptions {
 }
 
 async function* markdownDocuments(root: string): AsyncGenerator<string> {
-  const entries = await readdir(root, { withFileTypes: true, recursive: true });
-  const files = entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
-    .sort();
-  for (const file of files) yield await readFile(file, 'utf8');
+  const files = await listFiles(root, '.md');
+  for (const file of files) yield await readTextFile(file, 'a statute Markdown file');
 }
 
 async function* jsonlDocuments(path: string, field: string | undefined): AsyncGenerator<string> {
+  const kind = await stat(path).then(
+    (info) => (info.isFile() ? undefined : 'is a folder'),
+    (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.code})`,
+  );
+  if (kind) throw new DataGenFileError({ path, message: `${kind}; expected a JSONL file` });
   const lines = createInterface({
     input: createReadStream(path, 'utf8'),
     crlfDelay: Number.POSITIVE_INFINITY,
@@ -103,16 +106,21 @@ async function* jsonlDocuments(path: string, field: string | undefined): AsyncGe
 }
 
 async function* textDocuments(path: string): AsyncGenerator<string> {
-  if ((await stat(path)).isFile()) {
-    yield await readFile(path, 'utf8');
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new DataGenFileError({ path, code: error.code, message: 'does not exist or cannot be read' });
+  });
+  if (info.isFile()) {
+    yield await readTextFile(path, 'a text file');
     return;
   }
-  const entries = await readdir(path, { withFileTypes: true, recursive: true });
-  const files = entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.txt'))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
-    .sort();
-  for (const file of files) yield await readFile(file, 'utf8');
+  const files = await listFiles(path, '.txt');
+  for (const file of files) yield await readTextFile(file, 'a text file');
+}
+
+/** The file or folder a source reads, for errors. */
+function sourcePath(source: CorpusSource): string {
+  if (source.kind === 'markdown') return source.root;
+  return source.kind === 'documents' ? source.name : source.path;
 }
 
 function documentsOf(source: CorpusSource): {
@@ -200,8 +208,10 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusSt
     const { name, documents } = documentsOf(source);
     stats.sources[name] ??= { documentsIn: 0, documentsOut: 0 };
     const counts = stats.sources[name];
+    let read = 0;
     for await (const raw of documents) {
       if (signal?.aborted) throw new DataGenAbortError('corpus build aborted');
+      read++;
       stats.documentsIn++;
       counts.documentsIn++;
       stats.charactersIn += raw.length;
@@ -237,6 +247,13 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<CorpusSt
           source: name,
         });
       }
+    }
+    if (read === 0) {
+      throw new DataGenFileError({
+        path: sourcePath(source),
+        code: 'EMPTY',
+        message: `no documents read (${source.kind} source "${name}"); nothing to build a corpus from`,
+      });
     }
   }
   await flush();

@@ -21,6 +21,20 @@ export class DataGenParseError extends DataGenError {
   }
 }
 
+/** A file or folder is missing, unreadable, a folder where a file should be, or holds nothing usable. */
+export class DataGenFileError extends DataGenError {
+  override name = 'DataGenFileError';
+  /** The file or folder. */
+  readonly path: string;
+  /** Node's error code (`ENOENT`, `EISDIR`, …) when the file system refused; `EMPTY` when it held nothing. */
+  readonly code: string | undefined;
+  constructor(options: { path: string; code?: string; message: string }) {
+    super(`${options.path}: ${options.message}`);
+    this.path = options.path;
+    this.code = options.code;
+  }
+}
+
 /** An option value is outside what the function accepts. */
 export class DataGenOptionError extends DataGenError {
   override name = 'DataGenOptionError';

@@ -29,6 +29,7 @@ export { extractCrimeElements, paragraphsOf } from './crime-elements.js';
 export {
   DataGenAbortError,
   DataGenError,
+  DataGenFileError,
   DataGenLookupError,
   DataGenOptionError,
   DataGenParseError,
@@ -53,6 +54,7 @@ export type { BuildKnowledgeInstructionsOptions, KnowledgeTemplate } from './kno
 export { buildKnowledgeInstructions, KNOWLEDGE_TEMPLATES } from './knowledge-instruct.js';
 export type { MinHasher, MinHashOptions } from './minhash.js';
 export { createMinHasher, estimateJaccard, MinHashIndex, shingleJaccard } from './minhash.js';
+export { readTextFile } from './read-text-file.js';
 export type { ChineseTokenizer } from './rouge-l.js';
 export { lcsLength, rougeL, rougeLText, tokenizeChinese } from './rouge-l.js';
 export type { SelfInstructOptions, SelfInstructProgress } from './self-instruct.js';
@@ -64,7 +66,12 @@ export {
   parseNumberedTasks,
   parseSeedTasks,
 } from './self-instruct-prompt.js';
-export type { ParseStatuteOptions, StatuteArticle, StatuteDocument } from './statute-markdown.js';
+export type {
+  ParseStatuteOptions,
+  StatuteArticle,
+  StatuteDocument,
+  StatuteWarning,
+} from './statute-markdown.js';
 export { fileDateOf, latestHistoryDate, parseStatuteMarkdown } from './statute-markdown.js';
 export type { NormalizeTextOptions } from './text-normalize.js';
 export { cleanText, normalizeText, stripMarkup } from './text-normalize.js';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DataGenParseError } from './errors.js';
+import { DataGenFileError, DataGenParseError } from './errors.js';
+import { readTextFile } from './read-text-file.js';
 
 /** Parse JSONL text; a malformed line throws `DataGenParseError` naming the file and line. Blank lines are skipped. */
 export function parseJsonl<T = unknown>(text: string, options: { path?: string } = {}): T[] {
@@ -26,7 +27,7 @@ export function parseJsonl<T = unknown>(text: string, options: { path?: string }
 
 /** Read a JSONL file (see {@link parseJsonl}). */
 export async function readJsonl<T = unknown>(path: string): Promise<T[]> {
-  return parseJsonl<T>(await readFile(path, 'utf8'), { path });
+  return parseJsonl<T>(await readTextFile(path, 'a JSONL file'), { path });
 }
 
 /** Write `content` to `path` atomically: a temp file in the same folder, then rename. */
@@ -56,8 +57,17 @@ export async function readResumableJsonl<T = unknown>(
 ): Promise<{ records: T[]; truncatedBytes: number }> {
   let size: number;
   try {
-    size = (await stat(path)).size;
-  } catch {
+    const info = await stat(path);
+    if (!info.isFile()) {
+      throw new DataGenFileError({
+        path,
+        code: 'EISDIR',
+        message: 'is a folder; expected a JSONL output file',
+      });
+    }
+    size = info.size;
+  } catch (error) {
+    if (error instanceof DataGenFileError) throw error;
     return { records: [], truncatedBytes: 0 };
   }
   const buffer = await readFile(path);

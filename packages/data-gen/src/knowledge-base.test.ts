@@ -59,6 +59,46 @@ describe('createKnowledgeBase', () => {
   });
 });
 
+describe('createKnowledgeBase with repeated article numbers', () => {
+  const knowledgeBase = createKnowledgeBase({
+    markdown: [
+      {
+        text: '# 某法典\n\n# 第一编\n\n<!-- INFO END -->\n\n第一条 甲。\n第二条 乙。\n',
+        path: '某法典/第一编.md',
+      },
+      {
+        text: '# 某法典\n\n# 第二编\n\n<!-- INFO END -->\n\n第二条 丙。\n第二条 丁。\n',
+        path: '某法典/第二编.md',
+      },
+    ],
+  });
+
+  it('keeps every copy with its position, never dropping text, and warns with file and line', () => {
+    const entry = knowledgeBase.law('某法典');
+    expect(
+      entry.articles.map((article) => [article.number, article.text, article.path, article.line]),
+    ).toEqual([
+      [1, '甲。', '某法典/第一编.md', 7],
+      [2, '乙。', '某法典/第一编.md', 8],
+      [2, '丙。', '某法典/第二编.md', 7],
+      [2, '丁。', '某法典/第二编.md', 8],
+    ]);
+    expect(entry.duplicateArticles).toBe(2);
+    expect(knowledgeBase.getArticle({ law: '某法典', number: 2 }).text).toBe('乙。');
+    expect(knowledgeBase.findArticles({ law: '某法典', number: 2 }).map((article) => article.text)).toEqual([
+      '乙。',
+      '丙。',
+      '丁。',
+    ]);
+    const duplicates = knowledgeBase.warnings().filter((warning) => warning.kind === 'duplicate-article');
+    expect(duplicates.map((warning) => [warning.path, warning.line, warning.first])).toEqual([
+      // within the second file (the parser's warning), then across files (the knowledge base's)
+      ['某法典/第二编.md', 8, { path: '某法典/第二编.md', line: 7 }],
+      ['某法典/第二编.md', 7, { path: '某法典/第一编.md', line: 8 }],
+    ]);
+  });
+});
+
 describeWithShared('knowledge base over all LawRefBook statutes', ['data/laws/md'], () => {
   it('loads every file, picks the latest of several dated versions, and has no conflicting article numbers', async () => {
     const knowledgeBase = await loadKnowledgeBase({ root: sharedPath('data/laws/md') });

@@ -1,8 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { formatArticleLabel } from './chinese-numeral.js';
-import { DataGenAbortError, DataGenLookupError } from './errors.js';
-import { parseStatuteMarkdown, type StatuteArticle, type StatuteDocument } from './statute-markdown.js';
+import { DataGenAbortError, DataGenFileError, DataGenLookupError } from './errors.js';
+import { listFiles, readTextFile } from './read-text-file.js';
+import {
+  parseStatuteMarkdown,
+  type StatuteArticle,
+  type StatuteDocument,
+  type StatuteWarning,
+} from './statute-markdown.js';
 
 /** A law chosen for the knowledge base: its latest version and the files that make it up. */
 export interface LawEntry {
@@ -15,10 +20,14 @@ export interface LawEntry {
   paths: string[];
   /** Dates of the versions that were found and not chosen. */
   olderVersions: (string | null)[];
-  /** Articles sorted by number then suffix. */
+  /** Articles sorted by number then suffix; a repeated number keeps every copy, in file order, each with its path and line. */
   articles: StatuteArticle[];
-  /** Articles dropped because the same number appeared twice in the chosen version. */
+  /** Articles whose number appeared before in the chosen version (kept, and warned about). */
   duplicateArticles: number;
+  /** Lines of the chosen files that looked like article labels but did not parse, with their text. */
+  unparsed: { path: string; line: number; text: string }[];
+  /** Warnings of the chosen files: duplicate numbers (also across its files), unparseable labels, files without articles. */
+  warnings: StatuteWarning[];
 }
 
 /** Which law and article to look up. */
@@ -54,7 +63,10 @@ export class KnowledgeBase {
       for (const name of [entry.law, entry.shortName])
         if (!this.names.has(name)) this.names.set(name, entry.law);
       const index = new Map<string, StatuteArticle>();
-      for (const article of entry.articles) index.set(articleKey(article.number, article.suffix), article);
+      for (const article of entry.articles) {
+        const key = articleKey(article.number, article.suffix);
+        if (!index.has(key)) index.set(key, article);
+      }
       this.byArticle.set(entry.law, index);
     }
   }
@@ -85,7 +97,22 @@ export class KnowledgeBase {
     return this.entries.get(title)!;
   }
 
-  /** The article, or undefined when the law or article does not exist. */
+  /** Warnings of every law's chosen files (see {@link LawEntry.warnings}). */
+  warnings(): StatuteWarning[] {
+    return this.laws().flatMap((entry) => entry.warnings);
+  }
+
+  /** Every article with this number (more than one when the statute repeats it), in file order. */
+  findArticles(query: ArticleQuery): StatuteArticle[] {
+    const title = this.resolveLaw(query.law);
+    if (!title) return [];
+    const suffix = query.suffix ?? 0;
+    return this.entries
+      .get(title)!
+      .articles.filter((article) => article.number === query.number && article.suffix === suffix);
+  }
+
+  /** The article (the first, when the number repeats), or undefined when the law or article does not exist. */
   findArticle(query: ArticleQuery): StatuteArticle | undefined {
     const title = this.resolveLaw(query.law);
     return title ? this.byArticle.get(title)?.get(articleKey(query.number, query.suffix ?? 0)) : undefined;
@@ -171,22 +198,10 @@ export function createKnowledgeBase(options: CreateKnowledgeBaseOptions): Knowle
       return (keyA === 'undated' ? 0 : 1) - (keyB === 'undated' ? 0 : 1);
     });
     const [, chosen] = ordered[ordered.length - 1];
-    // Step 3: merge its files, renumber versionDate, drop repeated article numbers.
-    const seen = new Set<string>();
-    const articles: StatuteArticle[] = [];
-    let duplicateArticles = 0;
+    // Step 3: merge its files, renumber versionDate, keep repeated article numbers and warn about them.
     const files = distinctParts(chosen.documents);
-    for (const document of files) {
-      for (const article of document.articles) {
-        const key = articleKey(article.number, article.suffix);
-        if (seen.has(key)) {
-          duplicateArticles++;
-          continue;
-        }
-        seen.add(key);
-        articles.push({ ...article, versionDate: chosen.date });
-      }
-    }
+    const { articles, duplicateArticles, warnings } = mergeArticles(files, chosen.date);
+    // stable: copies of one number stay in file order
     articles.sort((a, b) => a.number - b.number || a.suffix - b.suffix);
     entries.push({
       law,
@@ -196,9 +211,45 @@ export function createKnowledgeBase(options: CreateKnowledgeBaseOptions): Knowle
       olderVersions: ordered.slice(0, -1).map(([, version]) => version.date),
       articles,
       duplicateArticles,
+      unparsed: files.flatMap((document) =>
+        (document.unparsed ?? []).map((entry) => ({ path: document.path ?? '<string>', ...entry })),
+      ),
+      warnings,
     });
   }
   return new KnowledgeBase(entries);
+}
+
+/** Articles of a version's files, all kept; repeats counted, and warned about when across files (a file warns of its own). */
+function mergeArticles(files: StatuteDocument[], versionDate: string | null) {
+  const first = new Map<string, StatuteArticle>();
+  const articles: StatuteArticle[] = [];
+  const warnings: StatuteWarning[] = files.flatMap((document) => document.warnings ?? []);
+  let duplicateArticles = 0;
+  for (const document of files) {
+    const inFile = new Set<string>();
+    for (const article of document.articles) {
+      const key = articleKey(article.number, article.suffix);
+      const earlier = first.get(key);
+      if (!earlier) first.set(key, article);
+      else {
+        duplicateArticles++;
+        // a repeat inside one file is the parser's warning; warn here once per file for a number of an earlier file
+        if (earlier.path !== article.path && !inFile.has(key)) {
+          warnings.push({
+            kind: 'duplicate-article',
+            path: article.path ?? '<string>',
+            line: article.line,
+            first: { path: earlier.path ?? '<string>', line: earlier.line },
+            message: `${formatArticleLabel(article.number, article.suffix)} also in ${earlier.path ?? '<string>'}:${earlier.line}; both are kept`,
+          });
+        }
+      }
+      inFile.add(key);
+      articles.push({ ...article, versionDate });
+    }
+  }
+  return { articles, duplicateArticles, warnings };
 }
 
 /** Options of {@link loadKnowledgeBase}. */
@@ -212,30 +263,31 @@ export interface LoadKnowledgeBaseOptions {
   signal?: AbortSignal;
 }
 
-async function listMarkdown(root: string): Promise<string[]> {
-  const found: string[] = [];
-  const entries = await readdir(root, { withFileTypes: true, recursive: true });
-  for (const entry of entries) {
-    if (entry.isFile() && entry.name.endsWith('.md'))
-      found.push(join(entry.parentPath ?? entry.path, entry.name));
-  }
-  return found.sort();
-}
-
-/** Read and parse every statute Markdown file under `root` and build the knowledge base. */
+/**
+ * Read and parse every statute Markdown file under `root` and build the knowledge base. No file, or no
+ * article in any file, is a `DataGenFileError` naming the folder; parse warnings are on each law and
+ * `knowledgeBase.warnings()`.
+ */
 export async function loadKnowledgeBase(options: LoadKnowledgeBaseOptions): Promise<KnowledgeBase> {
   const { root, filter, onProgress, signal } = options;
-  const paths = (await listMarkdown(root)).filter((path) => !filter || filter(relative(root, path)));
+  const paths = (await listFiles(root, '.md')).filter((path) => !filter || filter(relative(root, path)));
   const documents: StatuteDocument[] = [];
   let articles = 0;
   for (const path of paths) {
     if (signal?.aborted) throw new DataGenAbortError('loading the knowledge base was aborted');
-    const text = await readFile(path, 'utf8');
+    const text = await readTextFile(path, 'a statute Markdown file');
     const document = parseStatuteMarkdown(text, { path: relative(root, path) });
     // Files such as 刑法修正案 whose title matches nothing else still count as laws.
     documents.push(document);
     articles += document.articles.length;
     onProgress?.({ files: documents.length, totalFiles: paths.length, articles });
+  }
+  if (articles === 0) {
+    throw new DataGenFileError({
+      path: root,
+      code: 'EMPTY',
+      message: `no statute article parsed from ${paths.length} Markdown file(s)${filter ? ' (after the filter)' : ''}; expected LawRefBook-style files with 第X条 lines`,
+    });
   }
   return createKnowledgeBase({ documents });
 }

@@ -52,6 +52,54 @@ describe('parseStatuteMarkdown (embedded sample)', () => {
   });
 });
 
+describe('parseStatuteMarkdown warnings', () => {
+  const text = [
+    '# 某法',
+    '',
+    '<!-- INFO END -->',
+    '',
+    '第一条 甲。',
+    '第二条 乙。',
+    '乙的第二款。',
+    '第X条 丁。',
+    '丁的第二款。',
+    '第一条 戊。',
+    '',
+  ].join('\n');
+  const document = parseStatuteMarkdown(text, { path: 'laws/某法.md' });
+
+  it('keeps a repeated article number, with its line, and warns naming file and both lines', () => {
+    expect(document.articles.map((article) => [article.number, article.text, article.line])).toEqual([
+      [1, '甲。', 5],
+      [2, '乙。\n乙的第二款。', 6],
+      [1, '戊。', 10],
+    ]);
+    expect(document.warnings).toContainEqual(
+      expect.objectContaining({
+        kind: 'duplicate-article',
+        path: 'laws/某法.md',
+        line: 10,
+        first: { path: 'laws/某法.md', line: 5 },
+      }),
+    );
+  });
+
+  it('does not glue a malformed article label onto the article before it', () => {
+    expect(document.articles[1].text).not.toContain('丁');
+    expect(document.unparsed).toEqual([{ line: 8, text: '第X条 丁。\n丁的第二款。' }]);
+    const warning = document.warnings.find((entry) => entry.kind === 'unparseable-article')!;
+    expect(warning).toMatchObject({ path: 'laws/某法.md', line: 8 });
+    expect(warning.message).toContain('第X条 丁。');
+    expect(document.warnings).toHaveLength(2);
+  });
+
+  it('warns about a file without articles', () => {
+    expect(parseStatuteMarkdown('# 案例\n\n一段说明。\n', { path: 'x.md' }).warnings).toEqual([
+      { kind: 'no-articles', path: 'x.md', line: 1, message: 'no article (第X条) in this file' },
+    ]);
+  });
+});
+
 describeWithShared(
   'statute parser on the real LawRefBook files',
   ['data/laws/md/刑法/刑法.md', 'data/laws/md/民法典'],

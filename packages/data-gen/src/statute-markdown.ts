@@ -21,6 +21,23 @@ export interface StatuteArticle {
   line: number;
 }
 
+/** Something in a statute file that was kept but may be wrong: where it is and what it is. */
+export interface StatuteWarning {
+  /**
+   * `duplicate-article`: an article number seen before (both are kept); `unparseable-article`: a line
+   * that starts like an article label (`第…条`) but is not one (kept in `unparsed`, not glued to the
+   * article before it); `no-articles`: a file without any article.
+   */
+  kind: 'duplicate-article' | 'unparseable-article' | 'no-articles';
+  /** File (or `<string>`). */
+  path: string;
+  /** 1-based line. */
+  line: number;
+  /** For duplicates: the first occurrence. */
+  first?: { path: string; line: number };
+  message: string;
+}
+
 /** A parsed statute Markdown file. */
 export interface StatuteDocument {
   law: string;
@@ -36,10 +53,16 @@ export interface StatuteDocument {
   /** Body text before the first article (preambles of judicial interpretations). */
   preamble: string;
   articles: StatuteArticle[];
+  /** Lines that look like an article label but do not parse, with their paragraphs: never merged into another article. */
+  unparsed: { line: number; text: string }[];
+  /** Duplicate article numbers, unparseable article labels, a file without articles. */
+  warnings: StatuteWarning[];
 }
 
 const ARTICLE_LINE =
   /^第([零〇一二两三四五六七八九十百千万\d]+)条(?:之([一二三四五六七八九十]+))?(?:[ \t\u3000]+(.*))?$/;
+// Starts like an article label: 第, a short run without spaces or punctuation, 条.
+const ARTICLE_LIKE = /^第[^\s，。；：、,.;:（）()]{1,12}?条/;
 const HEADING_LINE = /^(#{1,6})\s+(.*)$/;
 const INFO_END = '<!-- INFO END -->';
 // Zero-width characters and BOMs that appear inside some statute files.
@@ -112,55 +135,117 @@ export function parseStatuteMarkdown(text: string, options: ParseStatuteOptions 
   const fileDate = path ? fileDateOf(path) : null;
   const versionDate = fileDate ?? latestHistoryDate(history);
   // Step 2: body — headings stack, articles and their paragraphs.
-  const stack: { level: number; text: string }[] = part ? [{ level: 1, text: part }] : [];
-  const articles: StatuteArticle[] = [];
-  const preamble: string[] = [];
-  let current: { article: StatuteArticle; paragraphs: string[] } | null = null;
-  const finish = () => {
-    if (current) current.article.text = current.paragraphs.join('\n');
-    current = null;
-  };
-  for (let index = bodyStart; index < lines.length; index++) {
-    const line = lines[index];
-    if (!line || line.startsWith('<!--')) continue;
-    const heading = HEADING_LINE.exec(line);
-    if (heading) {
-      finish();
-      const level = heading[1].length;
-      while (stack.length > 0 && stack[stack.length - 1].level >= level) stack.pop();
-      stack.push({ level, text: cleanHeading(heading[2]) });
-      continue;
-    }
-    const article = ARTICLE_LINE.exec(line);
-    if (article) {
-      finish();
-      const record: StatuteArticle = {
-        law,
-        versionDate,
-        headings: stack.map((entry) => entry.text),
-        number: parseChineseNumeral(article[1]),
-        suffix: article[2] ? parseChineseNumeral(article[2]) : 0,
-        text: '',
-        line: index + 1,
-      };
-      if (path) record.path = path;
-      articles.push(record);
-      current = { article: record, paragraphs: article[3] ? [article[3].trim()] : [] };
-      continue;
-    }
-    if (current) (current as { paragraphs: string[] }).paragraphs.push(line);
-    else if (articles.length === 0) preamble.push(line);
-  }
-  finish();
+  const body = parseBody(lines, bodyStart, { law, versionDate, path, part });
   const document: StatuteDocument = {
     law,
     part,
     fileDate,
     versionDate,
     history,
-    preamble: preamble.join('\n'),
-    articles,
+    ...body,
   };
   if (path) document.path = path;
   return document;
+}
+
+/** The body after the header: 编/章/节 headings, articles with their paragraphs, and what looked wrong. */
+function parseBody(
+  lines: string[],
+  bodyStart: number,
+  context: { law: string; versionDate: string | null; path?: string; part: string | null },
+): Pick<StatuteDocument, 'preamble' | 'articles' | 'unparsed' | 'warnings'> {
+  const { law, versionDate, path, part } = context;
+  const where = path ?? '<string>';
+  const stack: { level: number; text: string }[] = part ? [{ level: 1, text: part }] : [];
+  const articles: StatuteArticle[] = [];
+  const unparsed: StatuteDocument['unparsed'] = [];
+  const warnings: StatuteWarning[] = [];
+  const preamble: string[] = [];
+  const firstLine = new Map<string, number>();
+  // The paragraphs that follow go to the current article, or to an unparseable label (never to the article before it).
+  let paragraphs: string[] | null = null;
+  let finish = () => {};
+  for (let index = bodyStart; index < lines.length; index++) {
+    const line = lines[index];
+    if (!line || line.startsWith('<!--')) continue;
+    const heading = HEADING_LINE.exec(line);
+    if (heading) {
+      finish();
+      paragraphs = null;
+      const level = heading[1].length;
+      while (stack.length > 0 && stack[stack.length - 1].level >= level) stack.pop();
+      stack.push({ level, text: cleanHeading(heading[2]) });
+      continue;
+    }
+    const label = ARTICLE_LIKE.test(line) ? parseLabel(line) : undefined;
+    if (label === null) {
+      finish();
+      const entry = { line: index + 1, text: line };
+      unparsed.push(entry);
+      const list: string[] = [line];
+      paragraphs = list;
+      finish = () => {
+        entry.text = list.join('\n');
+      };
+      warnings.push({
+        kind: 'unparseable-article',
+        path: where,
+        line: index + 1,
+        message: `"${line.slice(0, 20)}" starts like an article label but is not one (expected 第<数字>条 and a space); kept apart, not added to the article before it`,
+      });
+      continue;
+    }
+    if (label) {
+      finish();
+      const record: StatuteArticle = {
+        law,
+        versionDate,
+        headings: stack.map((entry) => entry.text),
+        number: label.number,
+        suffix: label.suffix,
+        text: '',
+        line: index + 1,
+      };
+      if (path) record.path = path;
+      const key = `${label.number}:${label.suffix}`;
+      const first = firstLine.get(key);
+      if (first === undefined) firstLine.set(key, index + 1);
+      else {
+        warnings.push({
+          kind: 'duplicate-article',
+          path: where,
+          line: index + 1,
+          first: { path: where, line: first },
+          message: `${line.split(/[ \t\u3000]/)[0]} appears again (first at line ${first}); both are kept`,
+        });
+      }
+      articles.push(record);
+      const list: string[] = label.text ? [label.text] : [];
+      paragraphs = list;
+      finish = () => {
+        record.text = list.join('\n');
+      };
+      continue;
+    }
+    if (paragraphs) paragraphs.push(line);
+    else if (articles.length === 0 && unparsed.length === 0) preamble.push(line);
+  }
+  finish();
+  if (articles.length === 0) {
+    warnings.push({ kind: 'no-articles', path: where, line: 1, message: 'no article (第X条) in this file' });
+  }
+  return { preamble: preamble.join('\n'), articles, unparsed, warnings };
+}
+
+/** Number, suffix and first paragraph of an article label line; null when it only looks like one. */
+function parseLabel(line: string): { number: number; suffix: number; text: string } | null {
+  const match = ARTICLE_LINE.exec(line);
+  if (!match) return null;
+  try {
+    const number = parseChineseNumeral(match[1]);
+    const suffix = match[2] ? parseChineseNumeral(match[2]) : 0;
+    return number > 0 ? { number, suffix, text: match[3]?.trim() ?? '' } : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,36 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataGenFileError } from './errors.js';
+
+/**
+ * Read a UTF-8 text file; any failure is a {@link DataGenFileError} naming the path and what the file was
+ * for (Node's own message for a folder, `EISDIR: illegal operation on a directory, read`, names no path).
+ */
+export async function readTextFile(path: string, what = 'a file'): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EISDIR'
+        ? 'is a folder'
+        : code === 'ENOENT'
+          ? 'does not exist'
+          : `cannot be read (${code ?? (error as Error).message})`;
+    throw new DataGenFileError({ path, code, message: `${reason}; expected ${what}` });
+  }
+}
+
+/** Files under `root` (recursively) whose name ends with `extension`, sorted; a missing root is a {@link DataGenFileError}. */
+export async function listFiles(root: string, extension: string): Promise<string[]> {
+  const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(
+    (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'ENOENT' ? 'does not exist' : `cannot be listed (${error.code})`;
+      throw new DataGenFileError({ path: root, code: error.code, message: `${reason}; expected a folder` });
+    },
+  );
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(extension))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
+}
