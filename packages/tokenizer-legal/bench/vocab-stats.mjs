@@ -1,5 +1,6 @@
 // Token statistics: LLaMA-2 vs Chinese-LLaMA vs Chinese-LLaMA + a legal vocabulary trained here on the statute
-// corpus, measured on held-out statutes (every 10th file, never trained on) and CAIL-2018 test facts.
+// corpus, and Qwen3 (byte-level BPE) alone and with LaWGPT's legal terms as added tokens, measured on held-out
+// statutes (every 10th file, never trained on) and CAIL-2018 test facts.
 // Usage: npm run stats [-- --vocab-size 8000 --model-type unigram]
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,11 +57,18 @@ process.stderr.write('\n');
 const llama = await loadTokenizer(join(shared, 'fixtures/tokenizers/llama2/tokenizer.model'));
 const chinese = await loadTokenizer(join(shared, 'fixtures/tokenizers/chinese-llama/tokenizer.model'));
 const { tokenizer: legal, report } = extendTokenizer(chinese, trained.tokenizer);
+const qwen = await loadTokenizer(join(shared, 'fixtures/tokenizers/qwen3'));
+const legalTerms = readFileSync(join(shared, 'data/lawgpt-vocab/legal_vocab.txt'), 'utf8').split('\n');
+const { tokenizer: qwenLegal, report: qwenReport } = extendTokenizer(qwen, legalTerms);
 console.log(
   `legal vocabulary: ${modelType}, ${trained.tokenizer.vocabSize} pieces from ${training.length} statute files ` +
     `(${trained.sentences} lines, ${((Date.now() - started) / 1000).toFixed(0)} s), legal_vocab.txt user-defined ` +
     `${trained.userDefinedSymbols.unique} unique of ${trained.userDefinedSymbols.given}; ` +
     `extension added ${report.added} (already present ${report.alreadyPresent}, unreachable by BPE ${report.unreachable}) → ${report.vocabSize}`,
+);
+console.log(
+  `Qwen3 + legal terms: ${qwenReport.added} of legal_vocab.txt's terms added as tokens (already a piece or ` +
+    `token ${qwenReport.alreadyPresent}, duplicates ${qwenReport.duplicatesDropped}) → ${qwenReport.vocabSize} ids`,
 );
 console.log(
   `held out: ${heldOut.length} statute files (${statuteTexts.length} lines), CAIL-2018 test ${cailTexts.length} facts`,
@@ -79,12 +87,16 @@ for (const [label, texts] of [
     ['LLaMA-2', llama],
     ['Chinese-LLaMA', chinese],
     ['Chinese-LLaMA + legal', legal],
+    ['Qwen3 (byte-level BPE)', qwen],
+    ['Qwen3 + legal terms', qwenLegal],
   ]) {
     const stats = tokenStats(tokenizer, texts);
     base ??= stats.tokens;
+    // Byte-level BPE has no byte fallback: every byte is a piece.
+    const fallback = 'proto' in tokenizer ? `${(stats.byteFallbackRate * 100).toFixed(1)}%` : '–';
     console.log(
       `| ${label} (${(stats.hanChars / 1e3).toFixed(0)}k Han chars) | ${name} | ${tokenizer.vocabSize} | ${stats.tokens} | ` +
-        `${stats.tokensPerHanChar.toFixed(3)} | ${(stats.byteFallbackRate * 100).toFixed(1)}% | ${((stats.tokens / base) * 100).toFixed(1)}% |`,
+        `${stats.tokensPerHanChar.toFixed(3)} | ${fallback} | ${((stats.tokens / base) * 100).toFixed(1)}% |`,
     );
   }
 }

@@ -68,13 +68,17 @@ describeWithShared(
   ],
   () => {
     it('llama2 + chinese_sp = chinese-llama, byte for byte, and passes the golden ids', async () => {
-      const llama = await loadTokenizer(sharedPath('fixtures/tokenizers/llama2/tokenizer.model'));
+      const llama = (await loadTokenizer(
+        sharedPath('fixtures/tokenizers/llama2/tokenizer.model'),
+      )) as SentencePieceTokenizer;
       const chinese = await loadTokenizer(sharedPath('fixtures/tokenizers/chinese-sp/chinese_sp.model'));
       const { tokenizer, report } = extendTokenizer(llama, chinese);
       expect(report.vocabSize).toBe(49953);
       expect(report.added).toBe(17953);
       expect(report.alreadyPresent).toBe(2047);
-      const reference = await loadTokenizer(sharedPath('fixtures/tokenizers/chinese-llama/tokenizer.model'));
+      const reference = (await loadTokenizer(
+        sharedPath('fixtures/tokenizers/chinese-llama/tokenizer.model'),
+      )) as SentencePieceTokenizer;
       expect(tokenizer.entries()).toEqual(reference.entries());
       const referenceBytes = readFileSync(sharedPath('fixtures/tokenizers/chinese-llama/tokenizer.model'));
       expect(Buffer.from(tokenizer.toBytes()).equals(referenceBytes)).toBe(true);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCharacterTokenizer } from './character-tokenizer.js';
 import { convertToTokenizerJson } from './convert-tokenizer-json.js';
 import { TokenizerModelError } from './errors.js';
-import { toGgufVocabulary } from './gguf-pieces.js';
+import { fromGgufPieces, toGgufVocabulary } from './gguf-pieces.js';
 import { JsonTokenizer } from './json-tokenizer.js';
 import { loadTokenizer } from './load-tokenizer.js';
 import { decodeModelProto, encodeModelProto, PieceType } from './model-proto.js';
@@ -82,3 +82,50 @@ describeWithShared('toGgufVocabulary (LLaMA-2 tokenizer.model)', ['fixtures/toke
     expect(vocabulary.pieces[29871]).toEqual({ piece: '\u2581', score: -1e9, type: 1 });
   });
 });
+
+describeWithShared(
+  'fromGgufPieces rebuilds the tokenizer a GGUF vocabulary came from',
+  ['fixtures/tokenizers/golden-dev.jsonl', 'fixtures/tokenizers/chinese-llama/tokenizer.model'],
+  () => {
+    for (const [name, file] of [
+      ['llama2', 'fixtures/tokenizers/llama2/tokenizer.model'],
+      ['chinese_llama', 'fixtures/tokenizers/chinese-llama/tokenizer.model'],
+    ] as const) {
+      it(`${name}: the 305 golden-dev strings give sentencepiece's ids and decoded text`, async () => {
+        const original = await SentencePieceTokenizer.fromFile(sharedPath(file));
+        const rebuilt = fromGgufPieces(toGgufVocabulary(original), { path: 'model.gguf' });
+        expect(rebuilt.vocabSize).toBe(original.vocabSize);
+        expect([rebuilt.bosId, rebuilt.eosId, rebuilt.unkId]).toEqual([
+          original.bosId,
+          original.eosId,
+          original.unkId,
+        ]);
+        const records = readFileSync(sharedPath('fixtures/tokenizers/golden-dev.jsonl'), 'utf8')
+          .split('\n')
+          .filter((line) => line.trim())
+          .map(
+            (line) =>
+              JSON.parse(line) as Record<string, { ids: number[]; decoded: string }> & { text: string },
+          );
+        let exact = 0;
+        for (const record of records) {
+          const ids = rebuilt.encode(record.text);
+          if (
+            JSON.stringify(ids) === JSON.stringify(record[name]!.ids) &&
+            rebuilt.decode(ids) === record[name]!.decoded
+          )
+            exact++;
+        }
+        expect(exact).toBe(records.length);
+      });
+    }
+
+    it('names the field of a special id outside the vocabulary', async () => {
+      const original = await SentencePieceTokenizer.fromFile(
+        sharedPath('fixtures/tokenizers/llama2/tokenizer.model'),
+      );
+      const vocabulary = { ...toGgufVocabulary(original), eosId: 40_000 };
+      expect(() => fromGgufPieces(vocabulary)).toThrow(/tokenizer\.ggml\.eos_token_id/);
+    });
+  },
+);

@@ -61,7 +61,8 @@ describeWithShared(
         .split('\n')
         .filter((line) => line.length > 0)
         .map((line) => JSON.parse(line) as GoldenRecord);
-      for (const model of models) loaded.set(model.key, await loadTokenizer(sharedPath(model.file)));
+      for (const model of models)
+        loaded.set(model.key, (await loadTokenizer(sharedPath(model.file))) as SentencePieceTokenizer);
     });
 
     it('has all 305 records', () => {

@@ -1,5 +1,9 @@
+export type { AddedToken, ByteLevelEncodeOptions } from './byte-level-bpe-tokenizer.js';
+export { ByteLevelBpeTokenizer } from './byte-level-bpe-tokenizer.js';
 export type { CreateCharacterTokenizerOptions } from './character-tokenizer.js';
 export { createCharacterTokenizer } from './character-tokenizer.js';
+export type { ApplyChatTemplateOptions, ChatMessage, RenderChatTemplateOptions } from './chat-template.js';
+export { renderChatTemplate } from './chat-template.js';
 export type { TokenizerJson } from './convert-tokenizer-json.js';
 export { convertToTokenizerJson, mergesFromVocabulary } from './convert-tokenizer-json.js';
 export type { CorpusLine } from './corpus.js';
@@ -14,9 +18,15 @@ export {
 } from './errors.js';
 export type { ExtendReport, ExtendTokenizerOptions } from './extend-tokenizer.js';
 export { extendTokenizer } from './extend-tokenizer.js';
-export type { GgufPiece, GgufPieces } from './gguf-pieces.js';
-export { toGgufVocabulary } from './gguf-pieces.js';
+export {
+  type FromGgufPiecesOptions,
+  fromGgufPieces,
+  type GgufPiece,
+  type GgufPieces,
+  toGgufVocabulary,
+} from './gguf-pieces.js';
 export { JsonTokenizer } from './json-tokenizer.js';
+export type { LoadedTokenizer } from './load-tokenizer.js';
 export { loadTokenizer } from './load-tokenizer.js';
 export type { ModelProto, NormalizerSpec, SentencePieceEntry, TrainerSpec } from './model-proto.js';
 export { decodeModelProto, encodeModelProto, ModelType, PieceType } from './model-proto.js';
@@ -26,5 +36,6 @@ export { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
 export type { TokenStats } from './token-stats.js';
 export { tokenStats } from './token-stats.js';
 export type { DecodeOptions, EncodeOptions, Tokenizer } from './tokenizer.js';
+export type { TokenizerConfig } from './tokenizer-config.js';
 export type { TrainProgress, TrainVocabularyOptions, TrainVocabularyResult } from './train-vocabulary.js';
 export { trainVocabulary } from './train-vocabulary.js';

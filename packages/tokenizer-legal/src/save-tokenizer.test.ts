@@ -45,7 +45,7 @@ describe('save', () => {
     expect(Object.keys(config.added_tokens_decoder)).toEqual(['0', '1', '2']);
     const special = JSON.parse(await readFile(join(dir, 'special_tokens_map.json'), 'utf8'));
     expect(special.bos_token.content).toBe('<s>');
-    const fromModel = await loadTokenizer(join(dir, 'tokenizer.model'));
+    const fromModel = (await loadTokenizer(join(dir, 'tokenizer.model'))) as SentencePieceTokenizer;
     const fromJson = await loadTokenizer(join(dir, 'tokenizer.json'));
     expect(Buffer.from(fromModel.toBytes()).equals(Buffer.from(model.toBytes()))).toBe(true);
     for (const text of ['a a', '法 a']) {
@@ -59,7 +59,7 @@ describe('save', () => {
     expect(await readFile(join(again, 'tokenizer.json'), 'utf8')).toBe(
       await readFile(join(dir, 'tokenizer.json'), 'utf8'),
     );
-    const rebuilt = await loadTokenizer(join(again, 'tokenizer.model'));
+    const rebuilt = (await loadTokenizer(join(again, 'tokenizer.model'))) as SentencePieceTokenizer;
     expect(rebuilt.entries()).toEqual(model.entries());
     for (const text of ['a a', '法 a', '  a']) expect(rebuilt.encode(text)).toEqual(model.encode(text));
     // Without piece scores (HF merge ranks) no tokenizer.model is written: it would encode differently.

@@ -1,5 +1,6 @@
+import type { LoadedTokenizer } from './load-tokenizer.js';
 import { PieceType } from './model-proto.js';
-import type { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
+import { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
 
 /** Token counts of a tokenizer over some texts. */
 export interface TokenStats {
@@ -12,7 +13,7 @@ export interface TokenStats {
   tokensPerChar: number;
   /** Tokens per Han character (tokens of all text divided by its Han characters). */
   tokensPerHanChar: number;
-  /** Byte-fallback tokens (`<0x..>` pieces). */
+  /** Byte-fallback tokens (`<0x..>` pieces; 0 for byte-level BPE, which has no fallback). */
   byteFallbackTokens: number;
   /** Byte-fallback tokens / tokens. */
   byteFallbackRate: number;
@@ -23,7 +24,8 @@ export interface TokenStats {
 const HAN = /\p{Script=Han}/gu;
 
 /** Count characters, tokens, tokens per Chinese character and the byte-fallback rate of `texts`. */
-export function tokenStats(tokenizer: SentencePieceTokenizer, texts: Iterable<string>): TokenStats {
+export function tokenStats(tokenizer: LoadedTokenizer, texts: Iterable<string>): TokenStats {
+  const sentencePiece = tokenizer instanceof SentencePieceTokenizer ? tokenizer : undefined;
   let count = 0;
   let chars = 0;
   let hanChars = 0;
@@ -37,9 +39,9 @@ export function tokenStats(tokenizer: SentencePieceTokenizer, texts: Iterable<st
     const ids = tokenizer.encode(text);
     tokens += ids.length;
     for (const id of ids) {
-      const type = tokenizer.pieceType(id);
+      const type = sentencePiece?.pieceType(id);
       if (type === PieceType.BYTE) byteTokens++;
-      else if (type === PieceType.UNKNOWN) unkTokens++;
+      else if (type === PieceType.UNKNOWN || (!sentencePiece && id === tokenizer.unkId)) unkTokens++;
     }
   }
   return {

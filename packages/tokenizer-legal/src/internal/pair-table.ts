@@ -56,6 +56,21 @@ export class PairTable {
     return this.ranks[slot];
   }
 
+  /** Every stored pair with its value and rank (slot order). */
+  entries(): Array<{ left: number; right: number; value: number; rank: number }> {
+    const out: Array<{ left: number; right: number; value: number; rank: number }> = [];
+    for (let slot = 0; slot < this.lefts.length; slot++) {
+      if (this.lefts[slot] === -1) continue;
+      out.push({
+        left: this.lefts[slot],
+        right: this.rights[slot],
+        value: this.values[slot],
+        rank: this.ranks[slot],
+      });
+    }
+    return out;
+  }
+
   private grow(): void {
     const { lefts, rights, values, ranks } = this;
     const capacity = lefts.length * 2;
