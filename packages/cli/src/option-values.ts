@@ -43,3 +43,15 @@ export function commaList(value: OptionValue): string[] {
     .map((entry) => entry.trim())
     .filter(Boolean);
 }
+
+const WEIGHT_DTYPES = ['auto', 'f32', 'bf16', 'f16', 'q8_0', 'q4_0'] as const;
+
+/** A weight format option (`auto`, `f32`, `bf16`, `f16`, `q8_0`, `q4_0`; `undefined` when absent), named on error. */
+export function dtypeValue(value: OptionValue, flag: string): (typeof WEIGHT_DTYPES)[number] | undefined {
+  if (value === undefined) return undefined;
+  const lower = typeof value === 'string' ? value.toLowerCase() : value;
+  if (!WEIGHT_DTYPES.includes(lower as (typeof WEIGHT_DTYPES)[number])) {
+    throw new UsageError(`${flag} must be one of ${WEIGHT_DTYPES.join(', ')}, got '${value}'`);
+  }
+  return lower as (typeof WEIGHT_DTYPES)[number];
+}

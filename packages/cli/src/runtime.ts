@@ -1,19 +1,69 @@
-import { type BackendName, type LlamaModel, type LoadModelOptions, loadModel } from '@lawgpt/llama-core';
+import {
+  type BackendName,
+  checkVocabularies,
+  GgufFile,
+  isGgufPath,
+  type LlamaModel,
+  type LoadModelOptions,
+  loadModel,
+  readGgufVocabulary,
+  readModelConfig,
+} from '@lawgpt/llama-core';
 import { applyLoraAdapter, type LoraAdapter, loadLoraAdapter } from '@lawgpt/lora';
-import { loadTokenizer } from '@lawgpt/tokenizer-legal';
+import { fromGgufPieces, loadTokenizer } from '@lawgpt/tokenizer-legal';
+import type { CommandOption } from './command.js';
 
 /** The tokenizer type every command uses. */
 export type CliTokenizer = Awaited<ReturnType<typeof loadTokenizer>>;
 
+/**
+ * The tokenizer at `path`: a `tokenizer.model` / `tokenizer.json` or a folder holding one, or a `.gguf` model
+ * file, whose `tokenizer.ggml.*` vocabulary is rebuilt as the SentencePiece tokenizer it came from.
+ */
+export async function loadModelTokenizer(path: string): Promise<CliTokenizer> {
+  if (!isGgufPath(path)) return loadTokenizer(path);
+  const file = await GgufFile.open(path);
+  try {
+    const vocabulary = readGgufVocabulary(file);
+    const pieces = vocabulary.tokens.map((piece, id) => ({
+      piece,
+      score: vocabulary.scores[id]!,
+      type: vocabulary.tokenTypes[id]!,
+    }));
+    return fromGgufPieces(
+      {
+        pieces,
+        unkId: vocabulary.unkId,
+        bosId: vocabulary.bosId,
+        eosId: vocabulary.eosId,
+        padId: vocabulary.padId,
+      },
+      { path, addSpacePrefix: vocabulary.addSpacePrefix },
+    );
+  } finally {
+    await file.close();
+  }
+}
+
+/** The `--dtype` option of the commands that load a model to run it. */
+export const dtypeOption: CommandOption = {
+  type: 'string',
+  valueName: 'TYPE',
+  description:
+    "Weight format: auto (as stored: F32/F16/BF16, or a GGUF's Q8_0/Q4_0) | f32 | bf16 | f16 | q8_0 | q4_0 (quantized at load, llama.cpp blocks)",
+};
+
 /** Options for {@link loadRuntime}. */
 export interface LoadRuntimeOptions {
-  /** HF model folder. */
+  /** HF model folder or `.gguf` file. */
   modelDir: string;
   /** `tokenizer.model`, `tokenizer.json` or a folder; default the model folder. */
   tokenizerPath?: string;
   /** PEFT LoRA folder applied on top (unmerged). */
   adapterDir?: string;
   backend?: BackendName;
+  /** Weight format (`auto`, `f32`, `bf16`, `f16`, `q8_0`, `q4_0`); default keeps the stored one. */
+  dtype?: LoadModelOptions['dtype'];
   /** Loading progress (bytes read, rate, ETA). */
   onLoadProgress?: LoadModelOptions['onProgress'];
 }
@@ -26,29 +76,58 @@ export interface Runtime {
 }
 
 /**
- * Load model, tokenizer and adapter, and check they agree: a tokenizer with more ids than the model's
- * vocabulary (an extended tokenizer on an un-resized model) is an error naming both sizes.
+ * Check a tokenizer against the model folder's `config.json` before the weights load (llama-core's
+ * `checkVocabularies`): refused when the model can generate ids the tokenizer cannot decode, or (unless
+ * `resizes`, for training that grows the model) when the tokenizer has ids the model lacks.
+ */
+export async function checkTokenizerFits(
+  tokenizer: CliTokenizer,
+  tokenizerSource: string,
+  modelDir: string,
+  { resizes = false }: { resizes?: boolean } = {},
+): Promise<void> {
+  const { vocabSize } = await readModelConfig(modelDir);
+  checkVocabularies({
+    tokenizerVocabSize: tokenizer.vocabSize,
+    modelVocabSize: vocabSize,
+    tokenizer: tokenizerSource,
+    model: modelDir,
+    resizes,
+  });
+}
+
+/**
+ * Load model, tokenizer and adapter, and check the vocabularies agree (before the weights load, and again
+ * after an adapter that may resize them): a tokenizer with fewer or more ids than the model is an error
+ * naming both sizes and the fix.
  */
 export async function loadRuntime({
   modelDir,
   tokenizerPath,
   adapterDir,
   backend,
+  dtype,
   onLoadProgress,
 }: LoadRuntimeOptions): Promise<Runtime> {
-  const tokenizer = await loadTokenizer(tokenizerPath ?? modelDir);
-  const model = await loadModel(modelDir, { backend, onProgress: onLoadProgress });
+  const tokenizer = await loadModelTokenizer(tokenizerPath ?? modelDir);
+  // an adapter may resize the vocabulary (modules_to_save embed_tokens), so then check after applying it
+  if (!adapterDir) await checkTokenizerFits(tokenizer, tokenizerPath ?? modelDir, modelDir);
+  const model = await loadModel(modelDir, { backend, dtype, onProgress: onLoadProgress });
   let adapter: LoraAdapter | undefined;
-  if (adapterDir) {
-    adapter = await loadLoraAdapter(adapterDir, { model });
-    await applyLoraAdapter(model, adapter);
-  }
-  if (tokenizer.vocabSize > model.config.vocabSize) {
+  try {
+    if (adapterDir) {
+      adapter = await loadLoraAdapter(adapterDir, { model });
+      await applyLoraAdapter(model, adapter);
+    }
+    checkVocabularies({
+      tokenizerVocabSize: tokenizer.vocabSize,
+      modelVocabSize: model.config.vocabSize,
+      tokenizer: tokenizerPath ?? modelDir,
+      model: adapterDir ? `${modelDir} with the adapter ${adapterDir}` : modelDir,
+    });
+  } catch (error) {
     model.dispose();
-    throw new Error(
-      `tokenizer ${tokenizerPath ?? modelDir} has ${tokenizer.vocabSize} ids but the model ${modelDir} has a ` +
-        `vocabulary of ${model.config.vocabSize}: resize the model (lawgpt pretrain does it) or use its tokenizer`,
-    );
+    throw error;
   }
   return { model, tokenizer, adapter };
 }

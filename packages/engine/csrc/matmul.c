@@ -174,8 +174,8 @@ static void micro_kernel(int kc, const float *pa, const float *pb, float *c, int
 // C(0:m, 0:n) = A(0:m, 0:k) · B(0:k, 0:n) for operands already offset to the rectangle's origin:
 // A(i, k) at a[i * a_rs + k * a_cs], B(k, j) at b[k * b_rs + j * b_cs], C(i, j) at c[i * ldc + j].
 // (Scalars only, no struct by value: the module must never use the C stack.)
-static void gemm_rect(const float *a, int a_rs, int a_cs, const float *b, int b_rs, int b_cs, float *c_base,
-                      int ldc, int m, int n, int k, float *scratch) {
+void gemm_rect(const float *a, int a_rs, int a_cs, const float *b, int b_rs, int b_cs, float *c_base, int ldc, int m,
+               int n, int k, float *scratch) {
   float *pack_b_buf = scratch;
   float *pack_a_buf = scratch + KC * NC;
   float *edge = pack_a_buf + MC * KC;
@@ -292,6 +292,10 @@ static int round_up(int value, int multiple) { return (value + multiple - 1) / m
 __attribute__((export_name("run_job"))) void run_job(job_t *job, int thread, int threads) {
   if (job->kind == JOB_PACKED_GEMV) {
     run_packed_gemv(job);
+    return;
+  }
+  if (job->kind != JOB_GEMM) {
+    run_stored_job((stored_job_t *)job, thread);
     return;
   }
   int m = job->m, n = job->n, k = job->k, batch = job->batch;

@@ -30,3 +30,16 @@ export class KernelError extends EngineError {
     super(`${kernel}: expected ${expected}, got ${actual}`);
   }
 }
+
+/** A weight cannot be stored or used: no room, a format its shape does not allow, non-finite values, disposed. */
+export class WeightStoreError extends EngineError {
+  override name = 'WeightStoreError';
+  constructor(
+    /** The weight (HF tensor name), when known. */
+    readonly tensor: string | undefined,
+    /** What is wrong and what to do about it. */
+    readonly detail: string,
+  ) {
+    super(`${tensor ? `weight "${tensor}": ` : ''}${detail}`);
+  }
+}

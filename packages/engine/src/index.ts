@@ -4,7 +4,7 @@ export {
   type SelectedBackend,
   selectBackend,
 } from './backend.js';
-export { BackendError, EngineError, KernelError } from './errors.js';
+export { BackendError, EngineError, KernelError, WeightStoreError } from './errors.js';
 export type { KernelEngine, KernelState, UseKernelsOptions } from './kernels/use-kernels.js';
 export { activeKernels, kernelStats, useKernels } from './kernels/use-kernels.js';
 export { attention, repeatKv } from './ops/attention.js';
@@ -15,3 +15,17 @@ export { rmsNorm } from './ops/rms-norm.js';
 export { rope } from './ops/rope.js';
 export { swiGlu } from './ops/swi-glu.js';
 export { selectKernels } from './select-kernels.js';
+export { storedMatMul, storedMatMulTransposed } from './weights/stored-matmul.js';
+export { StoredWeight, type StoredWeightInfo } from './weights/stored-weight.js';
+export {
+  bytesPerValue,
+  canStore,
+  formatOfGgmlType,
+  GGML_TYPE_CODES,
+  isQuantized,
+  QUANT_BLOCK,
+  rowBytes,
+  WEIGHT_FORMATS,
+  type WeightFormat,
+} from './weights/weight-format.js';
+export { type LoadWeightOptions, WeightStore, weightStore } from './weights/weight-store.js';

@@ -94,3 +94,25 @@ export class GgufError extends LlamaError {
     super(`${path}: ${tensor ? `tensor "${tensor}": ` : ''}${field ? `${field}: ` : ''}${detail}`);
   }
 }
+
+/** A model does not fit in memory in the asked-for format; raised before anything is allocated. */
+export class MemoryError extends LlamaError {
+  override name = 'MemoryError';
+  constructor(
+    /** Bytes the model needs (weights as they would be held, plus working memory). */
+    readonly needed: number,
+    /** Bytes the system has available now. */
+    readonly available: number,
+    /** A smaller weight format that would fit, when there is one. */
+    readonly suggestion: string | undefined,
+    /** What was being loaded. */
+    readonly path: string,
+  ) {
+    const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+    super(
+      `${path}: the model needs ${gib(needed)} (${needed} bytes) but ${gib(available)} are available; ${
+        suggestion ? `load it with dtype "${suggestion}"` : 'no smaller weight format fits'
+      }`,
+    );
+  }
+}

@@ -6,8 +6,10 @@ export {
   type KernelState,
   kernelStats,
   type SelectedBackend,
+  StoredWeight,
   selectBackend,
   useKernels,
+  type WeightFormat,
 } from '@lawgpt/engine';
 export {
   createLlamaConfig,
@@ -23,10 +25,12 @@ export {
   GgufError,
   InputError,
   LlamaError,
+  MemoryError,
   SafetensorsError,
   WeightError,
 } from './errors.js';
 export { beamSearch } from './generation/beam-search.js';
+export { describeRopeScaling } from './generation/context-limit.js';
 export { generate } from './generation/generate.js';
 export {
   type GenerateBatchOptions,
@@ -45,6 +49,12 @@ export type { TextTokenizer } from './generation/text-tokenizer.js';
 export { topKProcessor } from './generation/top-k.js';
 export { topPProcessor } from './generation/top-p.js';
 export {
+  type CheckVocabulariesOptions,
+  checkVocabularies,
+  VocabularyMismatchError,
+} from './generation/vocabulary-check.js';
+export {
+  type ExportGgufDtype,
   type ExportGgufOptions,
   type ExportGgufResult,
   exportGguf,
@@ -67,6 +77,7 @@ export {
   ggufVocabularyFromPieces,
   type PlaceholderVocabularyOptions,
   placeholderVocabulary,
+  readGgufVocabulary,
   type VocabularyIds,
   type VocabularyPiece,
 } from './gguf/gguf-vocabulary.js';
@@ -80,9 +91,16 @@ export {
 export { permuteForGguf, unpermuteFromGguf } from './gguf/rope-permute.js';
 export { KVCache } from './kv-cache.js';
 export type { ForwardContext, LinearHook } from './layers/context.js';
-export { type LoadModelOptions, loadModel } from './load.js';
+export { isGgufPath, type LoadModelOptions, type LoadReport, loadModel, readModelConfig } from './load.js';
+export type { LoadDtype, WeightStorage } from './load-weights.js';
 export { causalLmLoss, IGNORE_INDEX } from './loss.js';
-export { type ForwardOptions, LlamaModel, type RunOptions, type RunResult } from './model.js';
+export {
+  type ForwardOptions,
+  LlamaModel,
+  type ModelWeight,
+  type RunOptions,
+  type RunResult,
+} from './model.js';
 export { createRng, type Rng } from './random.js';
 export { createRandomModel, type RandomModelOptions } from './random-model.js';
 export { resizeTokenEmbeddings } from './resize-token-embeddings.js';

@@ -1,5 +1,5 @@
-import type { KernelState, SelectedBackend } from '@lawgpt/engine';
-import { embedding, linear, rmsNorm } from '@lawgpt/engine';
+import type { KernelState, SelectedBackend, WeightFormat } from '@lawgpt/engine';
+import { embedding, linear, rmsNorm, StoredWeight, weightStore } from '@lawgpt/engine';
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config.js';
 import { InputError, WeightError } from './errors.js';
@@ -9,8 +9,9 @@ import { attentionBias, positionIds } from './layers/attention-mask.js';
 import { decoderBlock } from './layers/block.js';
 import type { ForwardContext, LinearHook } from './layers/context.js';
 import { ropeTables } from './layers/rope.js';
+import type { LoadReport } from './load.js';
 import { type SaveModelOptions, saveModel } from './save.js';
-import { type LlamaParameters, type ParameterSpec, parameterSpecs, toVariable } from './weights.js';
+import { hfValues, type LlamaParameters, type ParameterSpec, parameterSpecs, toVariable } from './weights.js';
 
 /** Options of {@link LlamaModel.forward}. */
 export interface ForwardOptions {
@@ -20,6 +21,11 @@ export interface ForwardOptions {
   attentionMask?: number[][];
   /** Per-call linear hook (overrides `model.linearHook`). */
   linearHook?: LinearHook;
+  /**
+   * Only the last position's logits, `[batch, 1, vocab]`: what generation needs (HF's `logits_to_keep=1`), sparing
+   * `lm_head` on every other position.
+   */
+  lastOnly?: boolean;
 }
 
 /** Options of {@link LlamaModel.run}. */
@@ -36,27 +42,39 @@ export interface RunResult {
   hiddenStates?: tf.Tensor3D[];
 }
 
+/** A weight of the model: a tfjs variable (float32, trainable) or an engine-held {@link StoredWeight} (frozen). */
+export type ModelWeight = tf.Variable | StoredWeight;
+
 /** A LLaMA causal LM on TensorFlow.js, numerically matching HF `LlamaForCausalLM` in float32. */
 export class LlamaModel {
   /** Hook applied to every linear layer's output (see {@link LinearHook}); used by LoRA. */
   linearHook: LinearHook | undefined;
   /** The matMul engine serving this model on the wasm backend (undefined on other backends). */
   kernels: KernelState | undefined;
+  /** How {@link loadModel} loaded it (formats, holders, fallbacks); undefined for models built in memory. */
+  loadReport: LoadReport | undefined;
+  /** Weights held by the engine in their stored format (f32, f16, bf16, Q8_0, Q4_0), by HF name; frozen. */
+  readonly stored: Map<string, StoredWeight>;
   private specs: Map<string, ParameterSpec>;
   private tiedHead: tf.Tensor2D | undefined;
 
   constructor(
     /** The architecture. */
     readonly config: LlamaConfig,
-    /** Parameters by HF name (linear weights `[in, out]`); owned by the model. */
+    /** Parameters held as tfjs variables, by HF name (linear weights `[in, out]`); owned by the model. */
     readonly parameters: LlamaParameters,
     /** The backend the model was loaded on. */
     readonly backend?: SelectedBackend,
+    /** Engine-held weights (linear weights and embeddings in HF's `[out, in]` / `[vocab, hidden]`). */
+    stored: Map<string, StoredWeight> = new Map(),
   ) {
+    this.stored = stored;
     this.specs = new Map();
     this.refreshSpecs();
     for (const spec of this.specs.values()) {
-      if (!parameters.has(spec.name)) throw new WeightError(spec.name, 'present', 'missing');
+      if (!parameters.has(spec.name) && !stored.has(spec.name)) {
+        throw new WeightError(spec.name, 'present', 'missing');
+      }
     }
     this.refreshTiedHead();
   }
@@ -73,7 +91,7 @@ export class LlamaModel {
 
   /** Forward pass returning logits and, optionally, hidden states. */
   run(inputIds: number[][], options: RunOptions = {}): RunResult {
-    const { cache, attentionMask, outputHiddenStates = false } = options;
+    const { cache, attentionMask, outputHiddenStates = false, lastOnly = false } = options;
     const hook = options.linearHook ?? this.linearHook;
     const { batch, seq } = validateInputIds(inputIds, this.config.vocabSize);
     const past = cache?.length ?? 0;
@@ -98,16 +116,17 @@ export class LlamaModel {
       const record = (h: tf.Tensor2D) => {
         if (outputHiddenStates) hidden.push(tf.reshape(h, [batch, seq, -1]));
       };
-      let h = embedding(this.parameter('model.embed_tokens.weight') as tf.Tensor2D, inputIds.flat());
+      let h = embedding(this.embeddingTable(), inputIds.flat());
       for (let layer = 0; layer < this.config.numHiddenLayers; layer++) {
         record(h);
         h = decoderBlock(h, layer, context);
       }
       h = rmsNorm(h, this.parameter('model.norm.weight') as tf.Tensor1D, this.config.rmsNormEps);
       record(h);
-      const logits = tf.reshape(context.linear('lm_head', h), [
+      const kept = lastOnly && seq > 1 ? lastRows(h, batch, seq) : h;
+      const logits = tf.reshape(context.linear('lm_head', kept), [
         batch,
-        seq,
+        lastOnly ? 1 : seq,
         this.config.vocabSize,
       ]) as tf.Tensor3D;
       return { logits, hiddenStates: hidden };
@@ -116,11 +135,38 @@ export class LlamaModel {
     return outputHiddenStates ? result : { logits: result.logits };
   }
 
-  /** A parameter by HF name, in memory layout (linear weights `[in, out]`). */
+  /** A tfjs-held parameter by HF name, in memory layout (linear weights `[in, out]`). */
   parameter(name: string): tf.Variable {
     const variable = this.parameters.get(name);
-    if (!variable) throw new InputError('name', 'a parameter of this model', name);
-    return variable;
+    if (variable) return variable;
+    const held = this.stored.get(name);
+    if (held) {
+      throw new WeightError(
+        name,
+        'a float32 variable',
+        `a ${held.format} weight held by the engine (use weight(name) or readParameter(name))`,
+      );
+    }
+    throw new InputError('name', 'a parameter of this model', name);
+  }
+
+  /** A parameter by HF name, however it is held. */
+  weight(name: string): ModelWeight {
+    const weight = this.parameters.get(name) ?? this.stored.get(name);
+    if (!weight) throw new InputError('name', 'a parameter of this model', name);
+    return weight;
+  }
+
+  /** Format of a parameter: `f32` for tfjs variables, else the stored weight's format. */
+  weightFormat(name: string): WeightFormat {
+    const weight = this.weight(name);
+    return weight instanceof StoredWeight ? weight.format : 'f32';
+  }
+
+  /** HF-layout float32 values of a parameter (`[out, in]` for linear weights), decoded when stored. */
+  async readParameter(name: string): Promise<Float32Array> {
+    const weight = this.weight(name);
+    return weight instanceof StoredWeight ? weight.readRows() : hfValues(weight, this.parameterSpec(name));
   }
 
   /** Layout of a parameter (HF shape, transposed in memory or not). */
@@ -130,15 +176,23 @@ export class LlamaModel {
     return spec;
   }
 
-  /** `[in, out]` weight of a linear module (`lm_head` is the transposed embedding when tied). */
-  private linearWeight(module: string): tf.Tensor2D {
-    if (module === 'lm_head' && this.tiedHead) return this.tiedHead;
-    return this.parameter(`${module}.weight`) as tf.Tensor2D;
+  /** Weight of a linear module (`lm_head` is the embedding when tied). */
+  private linearWeight(module: string): tf.Tensor2D | StoredWeight {
+    if (module === 'lm_head' && this.config.tieWordEmbeddings) {
+      return this.tiedHead ?? (this.weight('model.embed_tokens.weight') as StoredWeight);
+    }
+    const weight = this.weight(`${module}.weight`);
+    return weight instanceof StoredWeight ? weight : (weight as tf.Tensor2D);
+  }
+
+  private embeddingTable(): tf.Tensor2D | StoredWeight {
+    const weight = this.weight('model.embed_tokens.weight');
+    return weight instanceof StoredWeight ? weight : (weight as tf.Tensor2D);
   }
 
   /**
    * Replace a parameter from HF-layout values (`[out, in]` for linear weights), e.g. merged LoRA
-   * weights. The shape must match the config.
+   * weights. The shape must match the config. A stored weight keeps its format (re-quantized if need be).
    */
   setParameter(name: string, values: Float32Array | tf.Tensor): void {
     const spec = this.parameterSpec(name);
@@ -151,27 +205,61 @@ export class LlamaModel {
         `${data.length} values`,
       );
     }
-    const old = this.parameter(name);
-    const variable = toVariable(data, spec);
-    if (old.trainable) variable.trainable = true;
-    old.dispose();
-    this.parameters.set(name, variable);
+    const held = this.stored.get(name);
+    if (held) {
+      const [rows, cols] = spec.shape as [number, number];
+      this.stored.set(
+        name,
+        weightStore().fromValues({ name, format: held.format, rows, cols, values: data }),
+      );
+      held.dispose();
+    } else {
+      const old = this.parameter(name);
+      const variable = toVariable(data, spec);
+      if (old.trainable) variable.trainable = true;
+      old.dispose();
+      this.parameters.set(name, variable);
+    }
     if (name === 'model.embed_tokens.weight') this.refreshTiedHead();
   }
 
-  /** Mark parameters trainable (for `tf.variableGrads` / optimizers); all by default. */
+  /**
+   * Mark parameters trainable (for `tf.variableGrads` / optimizers); all by default. Engine-held weights are
+   * frozen: asking to train one is an error naming it (load with `dtype: 'f32'` to train every weight).
+   */
   setTrainable(trainable: boolean | ((name: string) => boolean) = true): void {
-    for (const [name, variable] of this.parameters) {
-      variable.trainable = typeof trainable === 'function' ? trainable(name) : trainable;
+    const wanted = (name: string) => (typeof trainable === 'function' ? trainable(name) : trainable);
+    const frozen = [...this.stored.keys()].filter(wanted);
+    if (frozen.length > 0) {
+      throw new WeightError(
+        frozen[0]!,
+        'a trainable float32 variable',
+        `a frozen ${this.stored.get(frozen[0]!)!.format} weight held by the engine (${frozen.length} such); load with dtype "f32" to train them`,
+      );
+    }
+    for (const [name, variable] of this.parameters) variable.trainable = wanted(name);
+  }
+
+  /**
+   * Turn engine-held weights into float32 tfjs variables, so they can be trained (e.g. `modules_to_save` on a
+   * quantized base). They must then fit the backend's memory (tfjs-wasm's heap is 4 GiB).
+   */
+  unfreeze(names: string[]): void {
+    for (const name of names) {
+      const held = this.stored.get(name);
+      if (!held) continue;
+      this.parameters.set(name, toVariable(held.readRows(), this.parameterSpec(name)));
+      this.stored.delete(name);
+      held.dispose();
+      if (name === 'model.embed_tokens.weight') this.refreshTiedHead();
     }
   }
 
   private refreshTiedHead(): void {
     this.tiedHead?.dispose();
     this.tiedHead = undefined;
-    if (this.config.tieWordEmbeddings) {
-      this.tiedHead = tf.keep(tf.transpose(this.parameter('model.embed_tokens.weight') as tf.Tensor2D));
-    }
+    const embed = this.parameters.get('model.embed_tokens.weight');
+    if (this.config.tieWordEmbeddings && embed) this.tiedHead = tf.keep(tf.transpose(embed as tf.Tensor2D));
   }
 
   /** Recompute parameter shapes after `config` changed (e.g. a resized vocabulary). */
@@ -179,16 +267,40 @@ export class LlamaModel {
     this.specs = new Map(parameterSpecs(this.config).map((spec) => [spec.name, spec]));
   }
 
+  /** Bytes of weights by holder and format (what the model occupies). */
+  memory(): { tensorBytes: number; storedBytes: number; formats: Partial<Record<WeightFormat, number>> } {
+    let tensorBytes = 0;
+    for (const variable of this.parameters.values()) tensorBytes += variable.size * 4;
+    const formats: Partial<Record<WeightFormat, number>> = tensorBytes ? { f32: tensorBytes } : {};
+    let storedBytes = 0;
+    for (const weight of this.stored.values()) {
+      storedBytes += weight.byteLength;
+      formats[weight.format] = (formats[weight.format] ?? 0) + weight.byteLength;
+    }
+    return { tensorBytes, storedBytes, formats };
+  }
+
   /** Write the model in HF format (`config.json` + safetensors); see {@link saveModel}. */
   save(dir: string, options: SaveModelOptions = {}): Promise<string[]> {
     return saveModel(this, dir, options);
   }
 
-  /** Free every tensor of the model. */
+  /** Free every tensor and stored weight of the model. */
   dispose(): void {
     for (const variable of this.parameters.values()) variable.dispose();
     this.parameters.clear();
+    for (const weight of this.stored.values()) weight.dispose();
+    this.stored.clear();
     this.tiedHead?.dispose();
     this.tiedHead = undefined;
   }
+}
+
+/** The last position of every row: [batch·seq, hidden] → [batch, hidden]. */
+function lastRows(h: tf.Tensor2D, batch: number, seq: number): tf.Tensor2D {
+  const hidden = h.shape[1];
+  return tf.reshape(tf.slice(tf.reshape(h, [batch, seq, hidden]), [0, seq - 1, 0], [batch, 1, hidden]), [
+    batch,
+    hidden,
+  ]);
 }

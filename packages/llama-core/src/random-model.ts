@@ -1,5 +1,5 @@
-import type { KernelEngine } from '@lawgpt/engine';
-import { type BackendName, selectBackend, selectKernels } from '@lawgpt/engine';
+import type { KernelEngine, StoredWeight, WeightFormat } from '@lawgpt/engine';
+import { type BackendName, selectBackend, selectKernels, weightStore } from '@lawgpt/engine';
 import type { LlamaConfig } from './config.js';
 import type { LoadModelOptions } from './load.js';
 import { LlamaModel } from './model.js';
@@ -16,6 +16,13 @@ export interface RandomModelOptions {
   backend?: BackendName;
   /** matMul engine on the wasm backend, as {@link LoadModelOptions.kernels}. */
   kernels?: KernelEngine;
+  /**
+   * Format of the 2-D weights. Default `f32` as trainable tfjs variables; any other format (or `f32` with
+   * `storage: 'stored'`) is held by the engine, as {@link LoadModelOptions.dtype} does.
+   */
+  dtype?: WeightFormat;
+  /** `stored` keeps f32 weights in the engine's memory too. Default `tensor`. */
+  storage?: 'tensor' | 'stored';
 }
 
 /**
@@ -24,19 +31,26 @@ export interface RandomModelOptions {
  */
 export async function createRandomModel(
   config: LlamaConfig,
-  { seed = 0, std = 0.02, backend, kernels }: RandomModelOptions = {},
+  { seed = 0, std = 0.02, backend, kernels, dtype = 'f32', storage = 'tensor' }: RandomModelOptions = {},
 ): Promise<LlamaModel> {
   const selected = await selectBackend({ backend });
   const kernelState = selectKernels(selected, kernels);
   const rng = createRng(seed);
   const parameters: LlamaParameters = new Map();
+  const stored = new Map<string, StoredWeight>();
+  const engineHeld = dtype !== 'f32' || storage === 'stored';
   for (const spec of parameterSpecs(config)) {
     const size = spec.shape.reduce((product, value) => product * value, 1);
     const isNorm = spec.shape.length === 1;
     const values = fillNormal(new Float32Array(size), rng, isNorm ? 1 : 0, isNorm ? 0.1 : std);
-    parameters.set(spec.name, toVariable(values, spec));
+    if (isNorm || !engineHeld) {
+      parameters.set(spec.name, toVariable(values, spec));
+    } else {
+      const [rows, cols] = spec.shape as [number, number];
+      stored.set(spec.name, weightStore().fromValues({ name: spec.name, format: dtype, rows, cols, values }));
+    }
   }
-  const model = new LlamaModel(config, parameters, selected);
+  const model = new LlamaModel(config, parameters, selected, stored);
   model.kernels = kernelState;
   return model;
 }

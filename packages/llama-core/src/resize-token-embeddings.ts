@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from './errors.js';
 import type { LlamaModel } from './model.js';
-import { hfValues } from './weights.js';
 
 /**
  * Resize the vocabulary to `size` rows (an extended tokenizer, as Chinese-LLaMA): new rows of
@@ -15,7 +14,7 @@ export async function resizeTokenEmbeddings(model: LlamaModel, size: number): Pr
   const names = ['model.embed_tokens.weight', ...(model.config.tieWordEmbeddings ? [] : ['lm_head.weight'])];
   const resized = new Map<string, Float32Array>();
   for (const name of names) {
-    const old = await hfValues(model.parameter(name), model.parameterSpec(name));
+    const old = await model.readParameter(name);
     const values = new Float32Array(size * hiddenSize);
     values.set(old.subarray(0, Math.min(size, vocabSize) * hiddenSize));
     if (size > vocabSize) {

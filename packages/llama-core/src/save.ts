@@ -4,7 +4,7 @@ import { toHfConfig } from './config.js';
 import type { LlamaModel } from './model.js';
 import type { FloatDtype } from './safetensors/dtype.js';
 import { writeCheckpoint } from './safetensors/writer.js';
-import { hfValues, parameterSpecs } from './weights.js';
+import { parameterSpecs } from './weights.js';
 
 /** Options of {@link saveModel}. */
 export interface SaveModelOptions {
@@ -27,7 +27,7 @@ export async function saveModel(
   const sources = parameterSpecs(model.config).map((spec) => ({
     name: spec.name,
     shape: spec.shape,
-    data: () => hfValues(model.parameter(spec.name), spec),
+    data: () => model.readParameter(spec.name),
   }));
   const files = await writeCheckpoint(dir, sources, { maxShardSize, dtype });
   const config = {

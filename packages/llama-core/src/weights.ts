@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config.js';
 import { WeightError } from './errors.js';
-import type { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
+import type { WeightSource } from './weight-source.js';
 
 /** One parameter tensor of a LLaMA checkpoint. */
 export interface ParameterSpec {
@@ -53,36 +53,35 @@ const IGNORED = /(^|\.)rotary_emb\.inv_freq$/;
 export type LlamaParameters = Map<string, tf.Variable>;
 
 /**
- * Check a checkpoint against `config` (every tensor present with the right shape, nothing
- * unexpected), naming the first bad tensor and its file.
+ * Check a weight source against `config` (every tensor present with the right shape, nothing unexpected), naming
+ * the first bad tensor and its file.
  */
-export function validateCheckpoint(checkpoint: SafetensorsCheckpoint, config: LlamaConfig): void {
+export function validateSource(source: WeightSource, config: LlamaConfig): void {
   const specs = parameterSpecs(config);
   const expected = new Set(specs.map((spec) => spec.name));
   for (const spec of specs) {
-    const info = checkpoint.info(spec.name);
-    if (!info)
-      throw new WeightError(spec.name, `shape [${spec.shape.join(', ')}]`, 'missing', checkpoint.dir);
+    const info = source.tensor(spec.name);
+    if (!info) throw new WeightError(spec.name, `shape [${spec.shape.join(', ')}]`, 'missing', source.path);
     if (
       info.shape.length !== spec.shape.length ||
       info.shape.some((size, axis) => size !== spec.shape[axis])
     ) {
       throw new WeightError(
         spec.name,
-        `shape [${spec.shape.join(', ')}] (from config.json)`,
+        `shape [${spec.shape.join(', ')}] (from the config)`,
         `[${info.shape.join(', ')}]`,
         info.path,
       );
     }
   }
-  for (const name of checkpoint.names) {
+  for (const name of source.names) {
     if (expected.has(name) || IGNORED.test(name)) continue;
     if (config.tieWordEmbeddings && name === 'lm_head.weight') continue;
     throw new WeightError(
       name,
       'absent (not a LlamaForCausalLM parameter for this config)',
       'unexpected',
-      checkpoint.info(name)?.path,
+      source.tensor(name)?.path ?? source.path,
     );
   }
 }
@@ -92,58 +91,13 @@ export interface LoadProgress {
   /** Tensors loaded so far, and in all. */
   tensors: number;
   totalTensors: number;
-  /** Bytes of float32 weights loaded so far, and in all. */
+  /** Bytes of weights loaded so far, and in all (as held: f32, f16, bf16 or quantized). */
   bytes: number;
   totalBytes: number;
   /** The tensor just loaded. */
   tensor: string;
   bytesPerSecond: number;
   etaSeconds: number;
-}
-
-/** Options of {@link loadParameters}. */
-export interface LoadParametersOptions {
-  /** Called after each tensor. */
-  onProgress?: (progress: LoadProgress) => void;
-  /** Aborts between tensors (everything loaded so far is freed). */
-  signal?: AbortSignal;
-}
-
-/** Read every parameter, one tensor at a time, into tfjs variables (non-trainable until asked). */
-export async function loadParameters(
-  checkpoint: SafetensorsCheckpoint,
-  config: LlamaConfig,
-  { onProgress, signal }: LoadParametersOptions = {},
-): Promise<LlamaParameters> {
-  validateCheckpoint(checkpoint, config);
-  const specs = parameterSpecs(config);
-  const sizeOf = (spec: ParameterSpec) => spec.shape.reduce((product, size) => product * size, 4);
-  const totalBytes = specs.reduce((sum, spec) => sum + sizeOf(spec), 0);
-  const started = performance.now();
-  let bytes = 0;
-  const parameters: LlamaParameters = new Map();
-  try {
-    for (const spec of specs) {
-      signal?.throwIfAborted();
-      const { data } = await checkpoint.read(spec.name);
-      parameters.set(spec.name, toVariable(data, spec));
-      bytes += sizeOf(spec);
-      const bytesPerSecond = bytes / Math.max((performance.now() - started) / 1000, 1e-9);
-      onProgress?.({
-        tensors: parameters.size,
-        totalTensors: specs.length,
-        bytes,
-        totalBytes,
-        tensor: spec.name,
-        bytesPerSecond,
-        etaSeconds: (totalBytes - bytes) / bytesPerSecond,
-      });
-    }
-  } catch (error) {
-    for (const variable of parameters.values()) variable.dispose();
-    throw error;
-  }
-  return parameters;
 }
 
 /** A variable in memory layout from HF-layout float32 values. */

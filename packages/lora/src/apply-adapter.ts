@@ -71,11 +71,13 @@ export async function mergeLoraAdapter(model: LlamaModel, adapter: LoraAdapter):
   await applySavedWeights(model, adapter);
   for (const module of adapter.modules.values()) {
     const name = `${module.name}.weight`;
-    const merged = tf.tidy(() => {
-      // memory layout [in, out]: W + s·Aᵀ·Bᵀ, then back to HF [out, in]
-      const weight = tf.add(model.parameter(name), tf.mul(tf.matMul(module.a, module.b), module.scaling));
-      return tf.transpose(weight);
-    });
+    const [rows, cols] = model.parameterSpec(name).shape as [number, number];
+    const base = await model.readParameter(name); // HF [out, in], decoded when the engine holds it
+    const merged = tf.tidy(() =>
+      // W + s·(A·B)ᵀ with A [in, rank], B [rank, out]
+      tf.add(tf.tensor2d(base, [rows, cols]), tf.mul(tf.transpose(tf.matMul(module.a, module.b)), module.scaling)),
+    );
+    // A weight held as bf16 / f16 / Q8_0 / Q4_0 is stored back in that format, as PEFT merges into its dtype.
     model.setParameter(name, (await merged.data()) as Float32Array);
     merged.dispose();
   }

@@ -1,7 +1,8 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLlamaConfig, createRandomModel, type LlamaModel } from '@lawgpt/llama-core';
+import { causalLmLoss, createLlamaConfig, createRandomModel, type LlamaModel } from '@lawgpt/llama-core';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { createLoraConfig } from './adapter-config.js';
 import { loadLoraAdapter } from './adapter-io.js';
@@ -124,5 +125,64 @@ describe('trainCausalLm', () => {
     const result = await trainCausalLm({ ...base(outputDir), model, maxSteps: 10, learningRate: 5e-3 });
     expect(result.history[9].loss).toBeLessThan(result.history[0].loss);
     expect(await readdir(outputDir)).toEqual(expect.arrayContaining(['config.json', 'model.safetensors']));
+  });
+
+  for (const dtype of ['q8_0', 'q4_0', 'bf16'] as const) {
+    it(`trains LoRA on a frozen ${dtype} base (QLoRA-style); the adapter is an ordinary PEFT adapter for the f32 model`, async () => {
+      const quantized = await createRandomModel(config(), { seed: 3, backend: 'wasm', dtype });
+      expect(quantized.weightFormat('model.layers.0.mlp.down_proj.weight')).toBe(dtype);
+      const loraConfig = createLoraConfig({
+        r: 4,
+        loraAlpha: 8,
+        loraDropout: 0,
+        targetModules: ['q_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+        modulesToSave: ['lm_head'],
+      });
+      const adapter = createLoraAdapter({ model: quantized, config: loraConfig, seed: 1 });
+      const outputDir = await mkdtemp(join(tmpdir(), `qlora-${dtype}-`));
+      const result = await trainCausalLm({
+        ...base(outputDir),
+        model: quantized,
+        adapter,
+        maxSteps: 20,
+        schedule: 'constant',
+      });
+      const epochLoss = (from: number) => (result.history[from]!.loss + result.history[from + 1]!.loss) / 2;
+      expect(epochLoss(18)).toBeLessThan(epochLoss(0) * 0.8);
+      // lm_head (modules_to_save) was unfrozen to f32; the base weights stayed in the engine.
+      expect(quantized.weightFormat('lm_head.weight')).toBe('f32');
+      expect(quantized.stored.size).toBe(7 * 2 + 1);
+      // The saved adapter on the float32 model: the loss it reaches is the quantized run's, within what the
+      // quantization of the base moves it.
+      const full = await createRandomModel(config(), { seed: 3, backend: 'wasm' });
+      const reloaded = await loadLoraAdapter(outputDir, { model: full });
+      await applyLoraAdapter(full, reloaded);
+      const batch = examples.slice(0, 3);
+      const lossOf = (model: LlamaModel, hookAdapter?: LoraAdapter) =>
+        tf.tidy(() => {
+          const logits = model.forward(
+            batch.map((example) => example.inputIds),
+            { linearHook: hookAdapter && createLoraHook(hookAdapter) },
+          );
+          return causalLmLoss(
+            logits,
+            batch.map((example) => example.labels),
+          ).dataSync()[0]!;
+        });
+      const trained = lossOf(quantized, adapter);
+      const onFull = lossOf(full);
+      expect(Math.abs(onFull - trained)).toBeLessThan({ bf16: 0.01, q8_0: 0.02, q4_0: 0.2 }[dtype]);
+      expect(onFull).toBeLessThan(epochLoss(0) * 0.8);
+      quantized.dispose();
+      full.dispose();
+    });
+  }
+
+  it('refuses full fine-tuning of a model whose weights the engine holds frozen', async () => {
+    const model = await createRandomModel(config(), { seed: 3, backend: 'wasm', dtype: 'q8_0' });
+    await expect(
+      trainCausalLm({ ...base(await mkdtemp(join(tmpdir(), 'full-q8-'))), model }),
+    ).rejects.toThrow(/full fine-tuning trains every weight, but 16 are frozen q8_0 weights/);
+    model.dispose();
   });
 });

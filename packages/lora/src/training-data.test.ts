@@ -1,10 +1,16 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrainingError } from './errors.js';
 import { formatPrompt } from './prompt-template.js';
-import { IGNORE_INDEX, packTexts, readInstructionData, tokenizeInstruction } from './training-data.js';
+import {
+  IGNORE_INDEX,
+  packTexts,
+  readInstructionData,
+  readPretrainingTexts,
+  tokenizeInstruction,
+} from './training-data.js';
 
 // A code-point tokenizer: id = code point + 3, BOS 1, EOS 2. Enough to check masking and packing exactly.
 const tokenizer = {
@@ -71,5 +77,33 @@ describe('readPretrainingTexts', () => {
     await expect(readPretrainingTexts(join(dir, 'd.jsonl'))).rejects.toThrow(
       /d\.jsonl:2: expected a "content"/,
     );
+  });
+
+  it('names the path of a folder or missing file, and refuses zero records', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lora-files-'));
+    const folder = join(dir, 'sft.json');
+    await mkdir(folder);
+    for (const read of [readInstructionData, readPretrainingTexts]) {
+      const error = await read(folder).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TrainingError);
+      expect(error).toMatchObject({ path: folder });
+      expect((error as Error).message).toMatch(new RegExp(`^${folder}: is a folder; expected `));
+    }
+    await expect(readInstructionData(join(dir, 'none.jsonl'))).rejects.toThrow(/none\.jsonl: does not exist/);
+    for (const [name, text] of [
+      ['zero.jsonl', ''],
+      ['blank.jsonl', '\n\n'],
+      ['list.json', '[]'],
+    ]) {
+      await writeFile(join(dir, name), text);
+      await expect(readInstructionData(join(dir, name))).rejects.toThrow(
+        `${join(dir, name)}: no training records (the file is empty or holds an empty list)`,
+      );
+    }
+    await expect(readPretrainingTexts(join(dir, 'zero.jsonl'))).rejects.toThrow(
+      /zero\.jsonl: the file is empty/,
+    );
+    await writeFile(join(dir, 'bad.json'), '[1,');
+    await expect(readPretrainingTexts(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: not valid JSON/);
   });
 });

@@ -53,7 +53,7 @@ function parseRecord(value: unknown, path: string, line: number): AlpacaRecord {
  * line). A malformed record is an error naming the file and line (JSONL) or index (JSON).
  */
 export async function readInstructionData(path: string): Promise<AlpacaRecord[]> {
-  const text = await readFile(path, 'utf8');
+  const text = await readText(path, 'instruction data (Alpaca JSON or JSONL)');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
     let values: unknown[];
@@ -62,7 +62,10 @@ export async function readInstructionData(path: string): Promise<AlpacaRecord[]>
     } catch (error) {
       throw new TrainingError(`${path}: not valid JSON (${(error as Error).message})`, { path });
     }
-    return values.map((value, index) => parseRecord(value, path, index + 1));
+    return nonEmpty(
+      values.map((value, index) => parseRecord(value, path, index + 1)),
+      path,
+    );
   }
   const records: AlpacaRecord[] = [];
   text.split('\n').forEach((line, index) => {
@@ -78,7 +81,31 @@ export async function readInstructionData(path: string): Promise<AlpacaRecord[]>
     }
     records.push(parseRecord(value, path, index + 1));
   });
+  return nonEmpty(records, path);
+}
+
+/** Zero examples read is an error naming the file, never an empty training set. */
+function nonEmpty<T>(records: T[], path: string): T[] {
+  if (records.length === 0) {
+    throw new TrainingError(`${path}: no training records (the file is empty or holds an empty list)`, {
+      path,
+      expected: 'at least one record',
+      actual: 0,
+    });
+  }
   return records;
+}
+
+/** A text file; a failure (a folder, a missing file) is a {@link TrainingError} naming the path. */
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EISDIR' ? 'is a folder' : code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
+    throw new TrainingError(`${path}: ${reason}; expected ${what}`, { path, actual: code });
+  }
 }
 
 /** Options for {@link tokenizeInstruction}. */
@@ -144,7 +171,9 @@ export function packTexts(
  * a JSON array of strings or such objects, or any other file as one text (plain text, Markdown).
  */
 export async function readPretrainingTexts(path: string): Promise<string[]> {
-  const text = await readFile(path, 'utf8');
+  const text = await readText(path, 'pretraining text (JSONL, JSON or plain text)');
+  if (text.trim() === '')
+    throw new TrainingError(`${path}: the file is empty; no text to train on`, { path });
   const pick = (value: unknown, where: string): string => {
     if (typeof value === 'string') return value;
     const record = value as Record<string, unknown> | null;
@@ -171,7 +200,15 @@ export async function readPretrainingTexts(path: string): Promise<string[]> {
     });
   }
   if (/\.json$/i.test(path)) {
-    const values = JSON.parse(text) as unknown[];
+    let values: unknown;
+    try {
+      values = JSON.parse(text);
+    } catch (error) {
+      throw new TrainingError(`${path}: not valid JSON (${(error as Error).message})`, { path });
+    }
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new TrainingError(`${path}: expected a non-empty JSON list of texts`, { path });
+    }
     return values.map((value, index) => pick(value, `${path}[${index}]`));
   }
   return [text];

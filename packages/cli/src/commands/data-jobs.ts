@@ -1,5 +1,4 @@
 // The jobs behind `lawgpt data <subcommand>`: argument checks and wiring around @lawgpt/data-gen.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildCorpus,
@@ -9,6 +8,8 @@ import {
   type CorpusSource,
   cleanInstructions,
   createChatClient,
+  DataGenFileError,
+  DataGenParseError,
   formatArticleLabel,
   formatDatasetCard,
   type InstructionRecord,
@@ -21,7 +22,9 @@ import {
   parseJsonl,
   parseSeedTasks,
   readCailCases,
+  readTextFile,
   runSelfInstruct,
+  type StatuteWarning,
   writeFileAtomic,
   writeInstructionDataset,
 } from '@lawgpt/data-gen';
@@ -58,7 +61,30 @@ async function loadBase(values: Values, io: CommandIO): Promise<KnowledgeBase> {
   io.stderr(
     `\rstatutes: ${knowledgeBase.laws().length} laws, ${knowledgeBase.articleCount} articles (${Date.now() - started} ms)\n`,
   );
+  io.stderr(formatWarnings(knowledgeBase.warnings()));
   return knowledgeBase;
+}
+
+const WARNING_NAMES: Record<StatuteWarning['kind'], string> = {
+  'duplicate-article': 'repeated article numbers (every copy kept)',
+  'unparseable-article': 'unparseable article labels (kept apart)',
+  'no-articles': 'files without articles',
+};
+
+/** One line per kind of statute warning, with up to 5 examples (file:line) for the ones that touch articles. */
+function formatWarnings(warnings: StatuteWarning[]): string {
+  if (warnings.length === 0) return 'statutes: no warnings\n';
+  const lines = [`statutes: ${warnings.length} warnings`];
+  for (const kind of Object.keys(WARNING_NAMES) as StatuteWarning['kind'][]) {
+    const ofKind = warnings.filter((warning) => warning.kind === kind);
+    if (ofKind.length === 0) continue;
+    lines.push(`  ${ofKind.length} ${WARNING_NAMES[kind]}`);
+    if (kind === 'no-articles') continue;
+    for (const warning of ofKind.slice(0, 5))
+      lines.push(`    ${warning.path}:${warning.line}: ${warning.message}`);
+    if (ofKind.length > 5) lines.push(`    … and ${ofKind.length - 5} more`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 async function loadCharges(
@@ -69,7 +95,7 @@ async function loadCharges(
   const table = await loadChargeTables({ root: requireString(values.laws, '--laws') });
   const names =
     typeof values.accu === 'string'
-      ? parseChargeList(await readFile(values.accu, 'utf8'))
+      ? parseChargeList(await readTextFile(values.accu, 'a charge list (one name per line)'))
       : table.map((charge) => charge.name);
   return linkCharges({ names, table, cases, knowledgeBase });
 }
@@ -129,6 +155,11 @@ export async function runKnowledgeInstruct(values: Values, io: CommandIO): Promi
     limit: values.limit === undefined ? undefined : integer(values.limit, '--limit'),
     seed,
   });
+  if (records.length === 0) {
+    throw new UsageError(
+      `no instruction records built (laws: ${laws.join(', ') || 'all'}); check --law and --templates`,
+    );
+  }
   const format = values.format === undefined ? undefined : (values.format as 'json' | 'jsonl');
   await writeInstructionDataset({ records, path: output, format, metadata: !values['no-metadata'] });
   const card = buildDatasetCard({ records, seed });
@@ -179,10 +210,24 @@ export async function runCorpus(values: Values, io: CommandIO): Promise<number> 
 }
 
 async function readRecords(path: string): Promise<InstructionRecord[]> {
-  const text = await readFile(path, 'utf8');
-  const rows = text.trimStart().startsWith('[')
-    ? (JSON.parse(text) as InstructionRecord[])
-    : parseJsonl<InstructionRecord>(text, { path });
+  const text = await readTextFile(path, 'instruction records (JSON or JSONL)');
+  let rows: InstructionRecord[];
+  try {
+    rows = text.trimStart().startsWith('[')
+      ? (JSON.parse(text) as InstructionRecord[])
+      : parseJsonl<InstructionRecord>(text, { path });
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      throw new DataGenParseError({ path, message: `not valid JSON (${error.message})` });
+    throw error;
+  }
+  if (rows.length === 0) {
+    throw new DataGenFileError({
+      path,
+      code: 'EMPTY',
+      message: 'no instruction records (the file is empty)',
+    });
+  }
   // Plain Alpaca rows (no template/provenance) are accepted too.
   return rows.map((row) => ({
     ...row,
@@ -231,7 +276,7 @@ export async function runTeacherJob(
       return 0;
     }
     const seedPath = requireString(values.seeds, '--seeds');
-    const seedTasks = parseSeedTasks(await readFile(seedPath, 'utf8'), { path: seedPath });
+    const seedTasks = parseSeedTasks(await readTextFile(seedPath, 'seed tasks (JSONL)'), { path: seedPath });
     const result = await runSelfInstruct({
       seedTasks,
       client,

@@ -194,4 +194,38 @@ describe('lawgpt data', () => {
     expect(first.output).toMatch(/（已清洗）$/);
     expect(first.provenance).toMatchObject({ kind: 'teacher', model: 'fake', cleanedBy: 'fake' });
   });
+
+  it('kb prints a summary of the statute warnings with file and line; zero articles is an error', async () => {
+    const laws = join(dir, 'warned');
+    await mkdir(laws, { recursive: true });
+    await writeFile(
+      join(laws, '某法.md'),
+      '# 某法\n\n<!-- INFO END -->\n\n第一条 甲。\n第二条 乙。\n第X条 丁。\n第一条 戊。\n',
+    );
+    const result = await run(['kb', '--laws', laws, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ laws: 1, articles: 3 });
+    expect(result.stderr).toContain('statutes: 2 warnings');
+    expect(result.stderr).toContain('  1 repeated article numbers (every copy kept)');
+    expect(result.stderr).toMatch(/某法\.md:8: 第一条 appears again \(first at line 5\); both are kept/);
+    expect(result.stderr).toContain('  1 unparseable article labels (kept apart)');
+    expect(result.stderr).toMatch(/某法\.md:7: "第X条 丁。" starts like an article label/);
+    const empty = join(dir, 'no-articles');
+    await mkdir(empty, { recursive: true });
+    await writeFile(join(empty, '说明.md'), '# 说明\n\n没有条文。\n');
+    await expect(run(['kb', '--laws', empty])).rejects.toThrow(`${empty}: no statute article parsed`);
+  });
+
+  it('clean names an instruction file that is a folder or empty', async () => {
+    const folder = join(dir, 'records.jsonl');
+    await mkdir(folder, { recursive: true });
+    const argv = ['clean', '--base-url', baseUrl, '--model', 'm', '--output', join(dir, 'cleaned.jsonl')];
+    await expect(run([...argv, '--input', folder])).rejects.toThrow(
+      `${folder}: is a folder; expected instruction records`,
+    );
+    await writeFile(join(dir, 'none.jsonl'), '');
+    await expect(run([...argv, '--input', join(dir, 'none.jsonl')])).rejects.toThrow(
+      /none\.jsonl: no instruction records/,
+    );
+  });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createLlamaConfig, createRandomModel } from '@lawgpt/llama-core';
 import { createCharacterTokenizer } from '@lawgpt/tokenizer-legal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommandArgs, UsageError } from '../command.js';
+import { formatCommandHelp, parseCommandArgs, UsageError } from '../command.js';
 import { evalCommand } from './eval.js';
 
 let dir: string;
@@ -176,6 +176,66 @@ describe('lawgpt eval', () => {
     );
     await expect(evalCommand.run(parseCommandArgs(evalCommand, ['lawbench']), capture().io)).rejects.toThrow(
       /--predictions/,
+    );
+  });
+
+  it('report: column named after the predictions folder by default, averages over common tasks, --all-tasks', async () => {
+    const published = ['task,model_name,score,abstention_rate', '1-2,REF,0.5,0', '1-1,REF,0.25,0'].join('\n');
+    await mkdir(join(dir, 'predictions'), { recursive: true });
+    await writeFile(join(dir, 'predictions', 'results_zero_shot.csv'), `${published}\n`);
+    const report = async (...extra: string[]) => {
+      const { io, out } = capture();
+      const argv = [
+        'report',
+        '--predictions',
+        `${join(dir, 'preds')}/`,
+        '--data',
+        dir,
+        '--compare',
+        'REF',
+        ...extra,
+      ];
+      expect(await evalCommand.run(parseCommandArgs(evalCommand, argv), io)).toBe(0);
+      return out.join('');
+    };
+    const markdown = await report();
+    expect(markdown).toContain('| task | preds (1 task) | abstention | REF (2 tasks) |');
+    expect(markdown).toContain('| average (1 task) | 75.00 | 25.00 | 50.00 |');
+    expect(markdown).toContain('Left out of the averages: 1-1 (none for preds)');
+    expect(markdown).not.toContain('over all own tasks');
+    const all = await report('--all-tasks', '--model', 'mine');
+    expect(all).toContain('| task | mine (1 task) | abstention | REF (2 tasks) |');
+    expect(all).toContain('| average over all own tasks | 75.00 (1) | 25.00 | 37.50 (2) |');
+    const csv = await report('--format', 'csv');
+    expect(csv).toBe(
+      [
+        'task,model_name,score,abstention_rate',
+        '1-2,preds,0.75,0.25',
+        'memorization average [1-2],preds,0.75,0.25',
+        'average [1-2],preds,0.75,0.25',
+        '1-1,REF,0.25,0',
+        '1-2,REF,0.5,0',
+        'memorization average [1-2],REF,0.5,0',
+        'average [1-2],REF,0.5,0',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('every report subcommand lists --model in its help, with the default', () => {
+    const help = formatCommandHelp(evalCommand);
+    expect(help).toMatch(
+      /--model NAME\s+name of the model in every report \(lawbench\/report: default the --predictions folder's name/,
+    );
+    expect(help).toContain('--all-tasks');
+    expect(help).toContain('lawgpt eval report --predictions DIR [--model NAME]');
+  });
+
+  it('lawbench on a folder without predictions fails naming it (exit 1), not NaN', async () => {
+    await mkdir(join(dir, 'nothing'), { recursive: true });
+    const argv = ['lawbench', '--predictions', join(dir, 'nothing'), '--data', dir];
+    await expect(evalCommand.run(parseCommandArgs(evalCommand, argv), capture().io)).rejects.toThrow(
+      `${join(dir, 'nothing')}: holds no prediction file`,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '@lawgpt/data-gen';
 import {
   LAWBENCH_TASK_INFO,
@@ -21,7 +21,8 @@ import {
 import type { BackendName } from '@lawgpt/llama-core';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { createLlamaGenerator } from '../eval/llama-generator.js';
-import { loadRuntime } from '../runtime.js';
+import { dtypeValue } from '../option-values.js';
+import { dtypeOption, loadRuntime } from '../runtime.js';
 
 const string = (args: ParsedArgs, key: string) => args.values[key] as string | undefined;
 
@@ -53,7 +54,7 @@ async function render(
   const published = compareWith.length
     ? await readPublishedResults(join(data, 'predictions', 'results_zero_shot.csv'))
     : [];
-  const options = { model, published, compareWith };
+  const options = { model, published, compareWith, allTasks: args.values['all-tasks'] === true };
   const format = args.values.json ? 'json' : (string(args, 'format') ?? 'text');
   if (format === 'json') return renderJsonReport(results, options);
   if (format === 'csv') return renderCsvReport(results, options);
@@ -91,6 +92,7 @@ async function output(text: string, args: ParsedArgs, io: CommandIO): Promise<vo
 async function openGenerator(
   args: ParsedArgs,
   sub: string,
+  io: CommandIO,
 ): Promise<{
   generator: TextGenerator & Partial<TextScorer>;
   name: string;
@@ -104,9 +106,15 @@ async function openGenerator(
       tokenizerPath: string(args, 'tokenizer'),
       adapterDir: string(args, 'adapter'),
       backend: string(args, 'backend') as BackendName | undefined,
+      dtype: dtypeValue(args.values.dtype, '--dtype'),
     });
     return {
-      generator: createLlamaGenerator({ model: runtime.model, tokenizer: runtime.tokenizer }),
+      generator: createLlamaGenerator({
+        model: runtime.model,
+        tokenizer: runtime.tokenizer,
+        allowLongContext: args.values['allow-long-context'] === true,
+        onWarning: (message) => io.stderr(`\nwarning: ${message}\n`),
+      }),
       name: string(args, 'model') ?? basename(modelDir),
       local: true,
       close: () => runtime.model.dispose(),
@@ -140,7 +148,8 @@ async function scoreCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
   io.stderr(
     `\rscored ${Object.keys(results.tasks).length} tasks in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
-  await output(await render(results, args, data, string(args, 'model') ?? predictionsDir), args, io);
+  const model = string(args, 'model') ?? basename(resolve(predictionsDir));
+  await output(await render(results, args, data, model), args, io);
   return 0;
 }
 
@@ -158,7 +167,7 @@ async function runCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
   };
   const shot = string(args, 'shot') ?? 'zero';
   if (shot !== 'zero' && shot !== 'one') throw new UsageError(`--shot must be zero or one, got ${shot}`);
-  const { generator, name: model, local, close } = await openGenerator(args, 'run');
+  const { generator, name: model, local, close } = await openGenerator(args, 'run', io);
   const run = await runLawBench({
     generator,
     dataDir: data,
@@ -184,7 +193,7 @@ async function discCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
   const data = string(args, 'data');
   if (!data) throw new UsageError('disc needs --data DIR (the DISC-Law-Eval folder)');
   const limit = string(args, 'limit');
-  const { generator, name: model, local, close } = await openGenerator(args, 'disc');
+  const { generator, name: model, local, close } = await openGenerator(args, 'disc', io);
   const results = await runDiscLawEval({
     generator,
     dataDir: data,
@@ -207,7 +216,7 @@ async function perplexityCommand(args: ParsedArgs, io: CommandIO): Promise<numbe
   const path = string(args, 'text');
   if (!path) throw new UsageError('perplexity needs --text FILE (held-out text)');
   if (!string(args, 'model-dir')) throw new UsageError('perplexity needs --model-dir DIR (a local model)');
-  const { generator, name, close } = await openGenerator(args, 'perplexity');
+  const { generator, name, close } = await openGenerator(args, 'perplexity', io);
   const result = await perplexity({
     scorer: generator as TextScorer,
     path,
@@ -227,7 +236,10 @@ async function perplexityCommand(args: ParsedArgs, io: CommandIO): Promise<numbe
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'LawBench evaluation: score predictions exactly like LawBench, run a model, write reports',
-  usage: 'lawgpt eval <lawbench|run|report|disc|perplexity> [options]',
+  usage: [
+    'lawgpt eval <lawbench|run|report|disc|perplexity> [options]',
+    '       lawgpt eval report --predictions DIR [--model NAME] [--format FMT] [--compare MODELS] [--all-tasks]',
+  ].join('\n'),
   options: {
     predictions: {
       type: 'string',
@@ -245,7 +257,13 @@ export const evalCommand: Command = {
     compare: {
       type: 'string',
       valueName: 'MODELS',
-      description: 'published models to show beside ours, e.g. GPT4,GPT-3.5-turbo-0613',
+      description:
+        'published models to show beside ours, e.g. GPT4,GPT-3.5-turbo-0613; averages cover the tasks every column has',
+    },
+    'all-tasks': {
+      type: 'boolean',
+      description:
+        "report: also show each column's average over all of its own tasks (the published AVG), labelled as such",
     },
     out: { type: 'string', valueName: 'FILE', description: 'write the report to FILE instead of stdout' },
     'model-dir': {
@@ -268,11 +286,19 @@ export const evalCommand: Command = {
       valueName: 'NAME',
       description: 'with --model-dir: tensorflow | gpu | wasm | cpu',
     },
+    dtype: { ...dtypeOption, description: `with --model-dir: ${dtypeOption.description}` },
+    'allow-long-context': {
+      type: 'boolean',
+      description:
+        "with --model-dir: generate past the model's max_position_embeddings (default: stop there); the warning names the RoPE scaling",
+    },
     text: { type: 'string', valueName: 'FILE', description: 'perplexity: held-out text file' },
     model: {
       type: 'string',
       valueName: 'NAME',
-      description: 'run: model name at the endpoint; also the report column name',
+      description:
+        "name of the model in every report (lawbench/report: default the --predictions folder's name; " +
+        'run/disc/perplexity: the model at --base-url, default the --model-dir folder name)',
     },
     'base-url': {
       type: 'string',
@@ -292,10 +318,11 @@ export const evalCommand: Command = {
     retries: { type: 'string', valueName: 'N', description: 'run: retries per failed request', default: '2' },
   },
   details: `Examples:
-  lawgpt eval lawbench --predictions predictions/zero_shot/GPT4 --data ../shared/data/lawbench
+  lawgpt eval lawbench --predictions ../shared/data/lawbench/predictions/zero_shot/GPT4 --data ../shared/data/lawbench
   lawgpt eval lawbench --predictions out/ --json
   lawgpt eval run --base-url http://localhost:8000/v1 --model my-model --output out/ --limit 20
-  lawgpt eval report --predictions out/ --format html --compare GPT4 --out report.html
+  lawgpt eval report --predictions out/ --model my-lawgpt --format html --compare GPT4 --out report.html
+  lawgpt eval report --predictions out/ --compare GPT4,GPT-3.5-turbo-0613 --all-tasks   # markdown
   lawgpt eval run --model-dir ./lawgpt --adapter ./sft-lora --output out/ --tasks 3-3,3-4 --limit 50
   lawgpt eval perplexity --model-dir ./lawgpt --text held-out.txt
   lawgpt eval disc --base-url http://localhost:8000/v1 --model my-model --data ../shared/data/disc-law-eval`,

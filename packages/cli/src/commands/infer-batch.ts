@@ -1,7 +1,7 @@
 // Batch mode of `lawgpt infer`: JSONL in, JSONL out, appended per batch to FILE.partial and renamed at the end;
 // a rerun skips the records already written.
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import {
   type GenerateOptions,
   type GenerateResult,
@@ -32,9 +32,14 @@ export async function runBatch(
   const records = await readInput(inputPath);
   const partialPath = `${outputPath}.partial`;
   const done = await readDone(existsSync(partialPath) ? partialPath : outputPath);
-  // rewrite the finished records (dropping a torn last line) before appending to them
-  await writeFile(`${partialPath}.tmp`, done.lines.map((line) => `${line}\n`).join(''));
-  await rename(`${partialPath}.tmp`, partialPath);
+  // rewrite the finished records (dropping a torn last line) before appending to them; with none, leave no
+  // .partial at all (the first finished batch creates it), so a failure never leaves an empty one
+  if (done.lines.length > 0) {
+    await writeFile(`${partialPath}.tmp`, done.lines.map((line) => `${line}\n`).join(''));
+    await rename(`${partialPath}.tmp`, partialPath);
+  } else {
+    await rm(partialPath, { force: true });
+  }
   const todo = records.filter((record) => !done.ids.has(record.id));
   io.stderr(
     `${records.length} prompts, ${records.length - todo.length} already done, ${todo.length} to generate\n`,
@@ -44,7 +49,11 @@ export async function runBatch(
   let finished = 0;
   for (let offset = 0; offset < todo.length; offset += batchSize) {
     const group = todo.slice(offset, offset + batchSize);
-    const results = await generateGroup(model, tokenizer, group, sampling);
+    const results = await generateGroup(model, tokenizer, group, sampling).catch((error: Error) => {
+      const kept = done.lines.length + finished;
+      if (kept > 0) io.stderr(`${kept} records kept in ${partialPath}; rerun the same command to resume\n`);
+      throw error;
+    });
     const lines = results.map((result, index) =>
       JSON.stringify({
         id: group[index].id,

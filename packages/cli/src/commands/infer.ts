@@ -1,7 +1,7 @@
 import { type BackendName, generate, type LlamaModel } from '@lawgpt/llama-core';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
-import { requireString } from '../option-values.js';
-import { type CliTokenizer, loadRuntime } from '../runtime.js';
+import { dtypeValue, requireString } from '../option-values.js';
+import { type CliTokenizer, dtypeOption, loadRuntime } from '../runtime.js';
 
 import { runBatch, type Sampling } from './infer-batch.js';
 
@@ -99,6 +99,7 @@ export const inferCommand: Command = {
       valueName: 'DIR',
       description: 'PEFT LoRA adapter applied on top of the model (unmerged)',
     },
+    dtype: dtypeOption,
     backend: {
       short: 'B',
       type: 'string',
@@ -113,12 +114,17 @@ export const inferCommand: Command = {
       description: 'Batch mode: prompts decoded together (left-padded); records are saved per batch',
     },
     'no-bos': { short: 'N', multiple: false, type: 'boolean', description: 'Do not prepend BOS to prompts' },
+    'allow-long-context': {
+      type: 'boolean',
+      description:
+        "Generate past the model's max_position_embeddings (default: stop there, finish_reason length); the warning names the RoPE scaling in use",
+    },
   },
   details: `Examples:
   lawgpt infer --model ./lawgpt-7b --prompt "下列关于正当防卫的说法正确的是" --temperature 0.7 --top-p 0.9
   lawgpt infer --model ./lawgpt-7b --input questions.jsonl --output answers.jsonl --max-new-tokens 512
 A batch appends finished records to FILE.partial and renames it to FILE at the end; rerunning
-skips records already in FILE.partial (or FILE).`,
+skips records already in FILE.partial (or FILE). The tokenizer must have exactly the model's vocabulary.`,
   async run(args, io) {
     const values = args.values;
     const modelDir = requireString(values.model, '--model');
@@ -129,12 +135,14 @@ skips records already in FILE.partial (or FILE).`,
       throw new UsageError('--input and --output go together');
     }
     const sampling = samplingOptions(args);
+    sampling.onWarning = (message) => io.stderr(`warning: ${message}\n`);
     let shown = -1;
     const { model, tokenizer } = await loadRuntime({
       modelDir,
       tokenizerPath: values.tokenizer as string | undefined,
       adapterDir: values.adapter as string | undefined,
       backend: values.backend as BackendName | undefined,
+      dtype: dtypeValue(values.dtype, '--dtype'),
       onLoadProgress: ({ bytes, totalBytes, bytesPerSecond, etaSeconds }) => {
         const percent = Math.floor((100 * bytes) / totalBytes / 10) * 10;
         if (percent === shown) return;
@@ -144,8 +152,9 @@ skips records already in FILE.partial (or FILE).`,
         );
       },
     });
+    const { numHiddenLayers, vocabSize, maxPositionEmbeddings } = model.config;
     io.stderr(
-      `model ${modelDir} (${model.config.numHiddenLayers} layers, vocab ${model.config.vocabSize}) on ${model.backend?.name}\n`,
+      `model ${modelDir} (${numHiddenLayers} layers, vocab ${vocabSize}, context ${maxPositionEmbeddings}) on ${model.backend?.name}\n`,
     );
     try {
       if (!batch) return await streamPrompt(model, tokenizer, values.prompt as string, sampling, io);
@@ -210,5 +219,6 @@ function samplingOptions({ values }: ParsedArgs): Sampling {
     seed: number('seed', true),
     stopStrings: (values.stop as string[] | undefined) ?? [],
     addBos: values['no-bos'] !== true,
+    allowLongContext: values['allow-long-context'] === true,
   };
 }

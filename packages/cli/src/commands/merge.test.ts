@@ -13,6 +13,7 @@ import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { convertToTokenizerJson, createCharacterTokenizer } from '@lawgpt/tokenizer-legal';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatCommandHelp, parseCommandArgs, UsageError } from '../command.js';
+import { inferCommand } from './infer.js';
 import { mergeCommand } from './merge.js';
 
 async function run(argv: string[]) {
@@ -51,7 +52,38 @@ beforeAll(async () => {
   await writeFile(join(root, 'no-scores', 'tokenizer.json'), JSON.stringify(json));
 });
 
+async function infer(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await inferCommand.run(parseCommandArgs(inferCommand, argv), {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
 describe('lawgpt merge --gguf', () => {
+  it('writes Q8_0 (--type q8_0), and infer runs the file with its own vocabulary as the folder quantized at load', async () => {
+    const path = join(root, 'model-q8.gguf');
+    const result = await run(['--model', join(root, 'model'), '--gguf', path, '--type', 'q8_0']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/\(GGUF, 21 tensors, Q8_0, vocabulary from /);
+    const file = await GgufFile.open(path);
+    const types = file.tensors.map((tensor) => tensor.type);
+    await file.close();
+    expect(types.filter((type) => type === 'Q8_0')).toHaveLength(14); // every 2-D weight but the 48-wide down_proj
+    expect(types.filter((type) => type === 'F16')).toHaveLength(2);
+    const prompt = ['--prompt', '盗窃公私财物', '--max-new-tokens', '6'];
+    const fromGguf = await infer(['--model', path, ...prompt]);
+    const fromFolder = await infer(['--model', join(root, 'model'), '--dtype', 'q8_0', ...prompt]);
+    expect(fromGguf.code, fromGguf.stderr).toBe(0);
+    expect(fromGguf.stdout.length).toBeGreaterThan(1);
+    expect(fromGguf.stdout).toBe(fromFolder.stdout);
+    await expect(infer(['--model', path, '--dtype', 'q5', ...prompt])).rejects.toThrow(
+      /--dtype must be one of auto, f32, bf16, f16, q8_0, q4_0, got 'q5'/,
+    );
+  });
+
   it('exports a plain model with its tokenizer as the vocabulary', async () => {
     const path = join(root, 'model.gguf');
     const result = await run(['--model', join(root, 'model'), '--gguf', path]);
@@ -119,8 +151,9 @@ describe('lawgpt merge --gguf', () => {
     const path = join(root, 'mismatch.gguf');
     const other = createCharacterTokenizer({ texts: ['民法典'] });
     const promise = run(['--model', join(root, 'model'), '--tokenizer', join(root, 'other'), '--gguf', path]);
+    // refused before the model loads: the model can generate ids the smaller tokenizer cannot decode
     await expect(promise).rejects.toThrow(
-      `GGUF vocabulary from ${join(root, 'other')}: vocabulary.tokens must be ${tokenizer.vocabSize} entries (the model's vocab_size), got ${other.vocabSize}`,
+      `the model ${join(root, 'model')} has a vocabulary of ${tokenizer.vocabSize} ids but the tokenizer ${join(root, 'other')} has ${other.vocabSize}`,
     );
     expect(existsSync(path)).toBe(false);
   });
@@ -149,8 +182,12 @@ describe('lawgpt merge --gguf', () => {
         /--adapter is required with --output only \(nothing to merge\)/,
       ],
       [
-        ['--model', model, '--gguf', 'x.gguf', '--dtype', 'BF16'],
-        /--dtype BF16 cannot be written with --gguf: GGUF export writes F32 or F16/,
+        ['--model', model, '--gguf', 'x.gguf', '--type', 'Q5_K'],
+        /--type must be one of F32, F16, BF16, Q8_0, Q4_0, got Q5_K/,
+      ],
+      [
+        ['--model', model, '--adapter', model, '--output', join(root, 'out'), '--type', 'q8_0'],
+        /--type is the GGUF tensor type; give --gguf FILE/,
       ],
       [
         ['--model', model, '--gguf', 'x.gguf', '--dtype', 'Q8_0'],
@@ -169,7 +206,7 @@ describe('lawgpt merge --gguf', () => {
     const help = formatCommandHelp(mergeCommand);
     expect(help).toMatch(/-g, --gguf FILE\s+.*GGUF file for llama\.cpp/);
     expect(help).toMatch(/--adapter DIR\s+.*optional with --gguf/);
-    expect(help).toMatch(/--dtype DTYPE\s+.*--gguf: F32 or F16/);
+    expect(help).toMatch(/--type TYPE\s+.*F32 \| F16 \| BF16 \| Q8_0 \| Q4_0/);
     expect(help).toMatch(/lawgpt merge -m lawgpt\/ --gguf lawgpt\.gguf/);
   });
 });

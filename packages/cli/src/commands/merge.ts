@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
+  checkVocabularies,
+  type ExportGgufDtype,
   exportGguf,
   type FloatDtype,
   type GgufVocabulary,
@@ -15,10 +17,10 @@ import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { whileInterruptible } from '../interrupt.js';
 import { formatProgress } from '../progress.js';
-import type { CliTokenizer } from '../runtime.js';
+import { type CliTokenizer, checkTokenizerFits } from '../runtime.js';
 
 const dtypes: FloatDtype[] = ['F32', 'F16', 'BF16'];
-const ggufDtypes = ['F32', 'F16'] as const;
+const ggufTypes: ExportGgufDtype[] = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0'];
 
 /** `lawgpt merge`: fold a LoRA adapter into its base model; save a plain HF model and/or a llama.cpp GGUF file. */
 export const mergeCommand: Command = {
@@ -26,7 +28,7 @@ export const mergeCommand: Command = {
   summary:
     "Merge a LoRA adapter into the base model (PEFT's merge_and_unload); save HF format and/or GGUF for llama.cpp",
   usage:
-    'lawgpt merge --model DIR [--adapter DIR] (--output DIR | --gguf FILE | both) [--dtype F32|F16|BF16] [--max-shard-size BYTES]',
+    'lawgpt merge --model DIR [--adapter DIR] (--output DIR | --gguf FILE | both) [--dtype F32|F16|BF16] [--type F32|F16|BF16|Q8_0|Q4_0] [--max-shard-size BYTES]',
   options: {
     model: { type: 'string', short: 'm', valueName: 'DIR', description: 'Base model folder' },
     adapter: {
@@ -60,7 +62,13 @@ export const mergeCommand: Command = {
       type: 'string',
       valueName: 'DTYPE',
       default: 'F32',
-      description: 'Stored dtype: F32, F16 or BF16 (--gguf: F32 or F16; norms stay F32)',
+      description: 'Stored dtype of --output: F32, F16 or BF16 (also the GGUF type when --type is not given)',
+    },
+    type: {
+      type: 'string',
+      valueName: 'TYPE',
+      description:
+        'GGUF tensor type: F32 | F16 | BF16 | Q8_0 | Q4_0 (quantized as llama.cpp does; norms stay F32). Default: --dtype',
     },
     name: {
       type: 'string',
@@ -78,12 +86,16 @@ export const mergeCommand: Command = {
     '  lawgpt merge -m lawgpt-base -a sft-lora -o lawgpt/                  # HF folder',
     '  lawgpt merge -m lawgpt-base -a sft-lora --gguf lawgpt-f16.gguf --dtype F16',
     '  lawgpt merge -m lawgpt/ --gguf lawgpt.gguf                          # a plain model to GGUF',
+    '  lawgpt merge -m lawgpt-base -a sft-lora --gguf lawgpt-q8.gguf --type q8_0',
     'Without a tokenizer the GGUF file gets a placeholder vocabulary: it loads in llama.cpp, but text is meaningless.',
   ].join('\n'),
   async run({ values }, io) {
     const options = checkOptions(values);
     const tokenizerPath = findTokenizer(options.tokenizer, [options.adapter, options.model]);
     const tokenizer = tokenizerPath ? await loadTokenizer(tokenizerPath) : undefined;
+    // an adapter may resize the vocabulary, so with one the check waits until it is merged
+    if (tokenizer && tokenizerPath && !options.adapter)
+      await checkTokenizerFits(tokenizer, tokenizerPath, options.model);
     // Convert before the model loads, so an unusable tokenizer fails fast.
     const vocabulary = options.gguf && tokenizer ? ggufVocabulary(tokenizer) : undefined;
     const model = await loadModel(options.model);
@@ -93,6 +105,14 @@ export const mergeCommand: Command = {
         const adapter = await loadLoraAdapter(options.adapter, { model });
         await mergeLoraAdapter(model, adapter);
         merged = adapter.modules.size;
+      }
+      if (tokenizer) {
+        checkVocabularies({
+          tokenizerVocabSize: tokenizer.vocabSize,
+          modelVocabSize: model.config.vocabSize,
+          tokenizer: tokenizerPath,
+          model: options.adapter ? `${options.model} merged with ${options.adapter}` : options.model,
+        });
       }
       const what = options.adapter ? `merged ${merged} LoRA modules into` : 'exported';
       if (options.gguf) {
@@ -117,7 +137,7 @@ export const mergeCommand: Command = {
         });
         const source = tokenizerPath ? `vocabulary from ${tokenizerPath}` : 'placeholder vocabulary';
         io.stdout(
-          `${what} ${result.path} (GGUF, ${result.tensors} tensors, ${options.dtype}, ${source}, ${result.bytes} bytes)\n`,
+          `${what} ${result.path} (GGUF, ${result.tensors} tensors, ${options.ggufDtype}, ${source}, ${result.bytes} bytes)\n`,
         );
       }
       if (options.output) {
@@ -144,7 +164,7 @@ interface MergeOptions {
   tokenizer?: string;
   name?: string;
   dtype: FloatDtype;
-  ggufDtype: 'F32' | 'F16';
+  ggufDtype: ExportGgufDtype;
   maxShardSize?: number;
 }
 
@@ -165,12 +185,12 @@ function checkOptions(values: Record<string, unknown>): MergeOptions {
   const dtype = text('dtype') as FloatDtype;
   if (!dtypes.includes(dtype))
     throw new UsageError(`--dtype must be one of ${dtypes.join(', ')}, got ${dtype}`);
-  const ggufDtype = dtype as 'F32' | 'F16';
-  if (gguf && !ggufDtypes.includes(ggufDtype)) {
-    throw new UsageError(
-      `--dtype ${dtype} cannot be written with --gguf: GGUF export writes ${ggufDtypes.join(' or ')}`,
-    );
+  const ggufDtype = (text('type')?.toUpperCase() ?? dtype) as ExportGgufDtype;
+  if (!ggufTypes.includes(ggufDtype)) {
+    throw new UsageError(`--type must be one of ${ggufTypes.join(', ')}, got ${text('type')}`);
   }
+  if (text('type') !== undefined && !gguf)
+    throw new UsageError('--type is the GGUF tensor type; give --gguf FILE');
   const shard = text('max-shard-size');
   const maxShardSize = shard === undefined ? undefined : Number(shard);
   if (maxShardSize !== undefined && !(Number.isInteger(maxShardSize) && maxShardSize > 0)) {
@@ -209,7 +229,7 @@ function ggufVocabulary(tokenizer: CliTokenizer): GgufVocabulary {
 async function writeGgufFile(
   model: LlamaModel,
   path: string,
-  dtype: 'F32' | 'F16',
+  dtype: ExportGgufDtype,
   vocabulary: GgufVocabulary | undefined,
   name: string | undefined,
   io: CommandIO,

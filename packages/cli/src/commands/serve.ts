@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import type { BackendName } from '@lawgpt/llama-core';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
-import { loadRuntime } from '../runtime.js';
+import { dtypeValue } from '../option-values.js';
+import { dtypeOption, loadRuntime } from '../runtime.js';
 import { createLlamaEngine } from '../serve/llama-engine.js';
 import { createOpenAIServer } from '../serve/openai-server.js';
 
@@ -45,6 +46,12 @@ export const serveCommand: Command = {
       description: 'max_tokens when a request gives none',
     },
     backend: { type: 'string', valueName: 'NAME', description: 'tensorflow | gpu | wasm | cpu' },
+    dtype: dtypeOption,
+    'allow-long-context': {
+      type: 'boolean',
+      description:
+        "Generate past the model's max_position_embeddings (default: stop there, finish_reason length); the warning names the RoPE scaling in use",
+    },
   },
   details:
     'Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions (stream: true for SSE), GET /health.\nExtensions accepted in requests: top_k, repetition_penalty, num_beams.',
@@ -58,10 +65,16 @@ export const serveCommand: Command = {
       tokenizerPath: values.tokenizer as string | undefined,
       adapterDir: values.adapter as string | undefined,
       backend: values.backend as BackendName | undefined,
+      dtype: dtypeValue(values.dtype, '--dtype'),
     });
     const modelId = (values['model-id'] as string | undefined) ?? basename(values.model as string);
     const server = createOpenAIServer({
-      engine: createLlamaEngine({ ...runtime, modelId }),
+      engine: createLlamaEngine({
+        ...runtime,
+        modelId,
+        allowLongContext: values['allow-long-context'] === true,
+        onWarning: (message) => io.stderr(`warning: ${message}\n`),
+      }),
       defaultMaxTokens: Number(values['max-tokens']),
       log: (line) => io.stderr(`${line}\n`),
     });

@@ -4,7 +4,6 @@ import {
   listCorpusFiles,
   loadTokenizer,
   readCorpusFile,
-  type SentencePieceTokenizer,
   tokenStats,
   trainVocabulary,
 } from '@lawgpt/tokenizer-legal';
@@ -150,7 +149,7 @@ async function stats(args: ParsedArgs, io: CommandIO): Promise<number> {
   );
   io.stdout('|---|---:|---:|---:|---:|---:|---:|---:|\n');
   for (const path of tokenizerPaths) {
-    const tokenizer: SentencePieceTokenizer = await loadTokenizer(path);
+    const tokenizer = await loadTokenizer(path);
     const result = tokenStats(tokenizer, texts);
     io.stdout(
       `| ${path} | ${tokenizer.vocabSize} | ${result.texts} | ${result.chars} | ${result.hanChars} | ${result.tokens} | ` +

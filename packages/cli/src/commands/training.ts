@@ -10,13 +10,12 @@ import {
   tokenizeInstruction,
   trainCausalLm,
 } from '@lawgpt/lora';
-import { loadTokenizer } from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
 import { whileInterruptible } from '../interrupt.js';
-import { commaList, numberValue } from '../option-values.js';
+import { commaList, dtypeValue, numberValue } from '../option-values.js';
 import { formatTrainingProgress } from '../progress.js';
-import type { CliTokenizer } from '../runtime.js';
+import { type CliTokenizer, checkTokenizerFits, loadModelTokenizer } from '../runtime.js';
 
 /** A number option by name (`undefined` when absent). */
 const numberOption = (values: ParsedArgs['values'], name: string) => numberValue(values[name], `--${name}`);
@@ -48,7 +47,16 @@ export const trainingOptions: Record<string, CommandOption> = {
     valueName: 'DIR',
     description: 'Output folder: checkpoints, then the adapter (or model with --full)',
   },
-  full: { type: 'boolean', description: 'Train every weight instead of a LoRA adapter' },
+  full: {
+    type: 'boolean',
+    description: 'Train every weight instead of a LoRA adapter (weights as f32 variables)',
+  },
+  'base-dtype': {
+    type: 'string',
+    valueName: 'TYPE',
+    description:
+      'LoRA: format of the frozen base — auto (as stored) | f32 | bf16 | f16 | q8_0 | q4_0 (QLoRA-style); the adapter stays f32',
+  },
   'lora-r': { type: 'string', valueName: 'N', default: '8', description: 'LoRA rank' },
   'lora-alpha': {
     type: 'string',
@@ -124,8 +132,21 @@ export async function runTraining(
   if (!values.model || !values.output || files.length === 0)
     throw new UsageError('--model, --data and --output are required');
   const modelDir = values.model as string;
-  const tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? modelDir);
-  const model: LlamaModel = await loadModel(modelDir, { backend: values.backend as BackendName | undefined });
+  const tokenizer = await loadModelTokenizer((values.tokenizer as string | undefined) ?? modelDir);
+  await checkTokenizerFits(tokenizer, (values.tokenizer as string | undefined) ?? modelDir, modelDir, {
+    resizes: true,
+  });
+  const schedule = values.schedule as 'linear' | 'cosine' | 'constant';
+  if (!['linear', 'cosine', 'constant'].includes(schedule))
+    throw new UsageError(`--schedule must be linear, cosine or constant`);
+  const baseDtype = dtypeValue(values['base-dtype'], '--base-dtype');
+  if (values.full && baseDtype !== undefined && baseDtype !== 'f32' && baseDtype !== 'auto') {
+    throw new UsageError(`--full trains every weight in float32; --base-dtype ${baseDtype} is for LoRA`);
+  }
+  const model: LlamaModel = await loadModel(modelDir, {
+    backend: values.backend as BackendName | undefined,
+    ...(values.full ? { dtype: 'f32', storage: 'tensor' } : { dtype: baseDtype }),
+  });
   const modulesToSave = commaList(values['modules-to-save']);
   if (tokenizer.vocabSize > model.config.vocabSize) {
     io.stderr(
@@ -152,9 +173,6 @@ export async function runTraining(
           baseModelNameOrPath: modelDir,
         }),
       });
-  const schedule = values.schedule as 'linear' | 'cosine' | 'constant';
-  if (!['linear', 'cosine', 'constant'].includes(schedule))
-    throw new UsageError(`--schedule must be linear, cosine or constant`);
   io.stderr(
     `${label}: ${examples.length} examples, ${adapter ? `LoRA on ${adapter.modules.size} modules` : 'full fine-tuning'}, backend ${model.backend?.name ?? '?'}\n`,
   );

@@ -8,6 +8,10 @@ export interface LlamaGeneratorOptions {
   tokenizer: TextTokenizer;
   /** New tokens when a call gives no limit. Default 512. */
   defaultMaxNewTokens?: number;
+  /** Generate past `max_position_embeddings` (default false: stop there). */
+  allowLongContext?: boolean;
+  /** Receives generation warnings (each kind once). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -18,12 +22,14 @@ export function createLlamaGenerator({
   model,
   tokenizer,
   defaultMaxNewTokens = 512,
+  allowLongContext = false,
+  onWarning,
 }: LlamaGeneratorOptions): TextGenerator & TextScorer {
   return {
     async generate(prompt, { maxNewTokens = defaultMaxNewTokens, signal } = {}) {
       let text = '';
-      for await (const chunk of generate({ model, tokenizer, prompt, maxNewTokens, signal }))
-        text += chunk.text;
+      const options = { model, tokenizer, prompt, maxNewTokens, signal, allowLongContext, onWarning };
+      for await (const chunk of generate(options)) text += chunk.text;
       return text;
     },
     async logProbs(text) {

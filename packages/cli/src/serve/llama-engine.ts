@@ -7,10 +7,20 @@ export interface LlamaEngineOptions {
   tokenizer: TextTokenizer;
   /** Name reported by `/v1/models` and in responses. */
   modelId: string;
+  /** Generate past `max_position_embeddings` (default false: stop there, finish_reason `length`). */
+  allowLongContext?: boolean;
+  /** Receives generation warnings (each kind once). */
+  onWarning?: (message: string) => void;
 }
 
 /** A {@link CompletionEngine} over a llama-core model: every sampling setting of the request is used. */
-export function createLlamaEngine({ model, tokenizer, modelId }: LlamaEngineOptions): CompletionEngine {
+export function createLlamaEngine({
+  model,
+  tokenizer,
+  modelId,
+  allowLongContext = false,
+  onWarning,
+}: LlamaEngineOptions): CompletionEngine {
   return {
     modelId,
     async *complete(request) {
@@ -30,6 +40,8 @@ export function createLlamaEngine({ model, tokenizer, modelId }: LlamaEngineOpti
         stopStrings: request.stop,
         seed: request.seed,
         signal: request.signal,
+        allowLongContext,
+        onWarning,
       });
       for await (const chunk of chunks) {
         completionTokens += chunk.tokenIds.length;

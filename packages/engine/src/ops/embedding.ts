@@ -1,14 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
+import { ensureStoredKernels, STORED_KERNELS } from '../weights/stored-kernels.js';
+import { StoredWeight } from '../weights/stored-weight.js';
 import { OP_KERNELS, runNamedOp } from './named-op.js';
 
 /**
- * Rows of `table` ([vocab, hidden]) for `ids` → [ids.length, hidden]. Differentiable on every
- * backend: the gradient scatters (and sums) the upstream rows with `scatterND` instead of
- * gather's gradient, which needs `UnsortedSegmentSum` (missing on wasm).
+ * Rows of `table` ([vocab, hidden]) for `ids` → [ids.length, hidden]. A tensor table is differentiable on every
+ * backend: the gradient scatters (and sums) the upstream rows with `scatterND` instead of gather's gradient, which
+ * needs `UnsortedSegmentSum` (missing on wasm). A {@link StoredWeight} table is decoded row by row (frozen).
  */
-export function embedding(table: tf.Tensor2D, ids: number[]): tf.Tensor2D {
-  const vocabSize = table.shape[0];
+export function embedding(table: tf.Tensor2D | StoredWeight, ids: number[]): tf.Tensor2D {
   const indices = tf.tensor1d(ids, 'int32');
+  if (table instanceof StoredWeight) {
+    table.check();
+    ensureStoredKernels();
+    // biome-ignore lint/suspicious/noExplicitAny: runKernel's attrs type is NamedAttrMap
+    const rows = tf.engine().runKernel(STORED_KERNELS.gather, { indices }, { weight: table } as any);
+    indices.dispose();
+    return rows as tf.Tensor2D;
+  }
+  const vocabSize = table.shape[0];
   const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [tableInput, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     save([indices]);

@@ -34,7 +34,8 @@ function warnOnce(options: ContextOptions, kind: string, message: string): void 
 export function describeRopeScaling(config: LlamaConfig): string {
   const scaling = config.ropeScaling;
   if (!scaling) return 'no RoPE scaling (rope_scaling is null): positions past it were never trained';
-  const kind = scaling.type === 'linear' ? 'linear RoPE scaling (position interpolation)' : 'dynamic NTK RoPE scaling';
+  const kind =
+    scaling.type === 'linear' ? 'linear RoPE scaling (position interpolation)' : 'dynamic NTK RoPE scaling';
   return `${kind}, factor ${scaling.factor}`;
 }
 
@@ -43,7 +44,11 @@ export function describeRopeScaling(config: LlamaConfig): string {
  * `max_position_embeddings` unless `allowLongContext` is set (then a one-time warning names the RoPE
  * scaling in use when the budget can go past it).
  */
-export function contextBudget(options: ContextOptions, promptLength: number, maxNewTokens: number): ContextBudget {
+export function contextBudget(
+  options: ContextOptions,
+  promptLength: number,
+  maxNewTokens: number,
+): ContextBudget {
   const { config } = options.model;
   const limit = config.maxPositionEmbeddings;
   if (options.allowLongContext) {

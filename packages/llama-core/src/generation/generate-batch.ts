@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { createRng } from '../random.js';
-import type { GenerateOptions } from './generate-options.js';
 import { contextBudget } from './context-limit.js';
+import type { GenerateOptions } from './generate-options.js';
 import { lastLogits, samplingProcessor } from './next-token.js';
 import { isSampling, resolveEos, resolvePrompt } from './resolve-options.js';
 import { argmax, sampleToken } from './sampler.js';
@@ -101,7 +101,11 @@ export async function generateBatch(options: GenerateBatchOptions): Promise<Gene
   return rows.map(finished);
 }
 
-function finished(row: { streamer?: TextStreamer; tokens: number[]; finishReason?: FinishReason }): GenerateResult {
+function finished(row: {
+  streamer?: TextStreamer;
+  tokens: number[];
+  finishReason?: FinishReason;
+}): GenerateResult {
   return { text: row.streamer?.text ?? '', tokenIds: row.tokens, finishReason: row.finishReason ?? 'length' };
 }
 

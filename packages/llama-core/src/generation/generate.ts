@@ -27,7 +27,13 @@ export async function* generate(options: GenerateOptions): AsyncGenerator<Genera
     return;
   }
   if (numBeams > 1) {
-    const chunk = await beamSearch({ ...options, promptIds, eosTokenIds, maxNewTokens: budget.maxNewTokens, numBeams });
+    const chunk = await beamSearch({
+      ...options,
+      promptIds,
+      eosTokenIds,
+      maxNewTokens: budget.maxNewTokens,
+      numBeams,
+    });
     if (chunk.finishReason === 'length' && budget.limited) budget.warnStopped();
     yield chunk;
     return;

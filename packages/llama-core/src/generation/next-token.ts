@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import type { KVCache } from '../kv-cache.js';
 import type { LlamaModel } from '../model.js';
 import type { GenerateOptions } from './generate-options.js';
@@ -15,10 +14,8 @@ export async function lastLogits(
   cache: KVCache,
   attentionMask?: number[][],
 ): Promise<Float32Array[]> {
-  const logits = model.forward(inputIds, { cache, attentionMask });
-  const [batch, seq, vocab] = logits.shape;
-  const last = tf.slice(logits, [0, seq - 1, 0], [batch, 1, vocab]);
-  logits.dispose();
+  const last = model.forward(inputIds, { cache, attentionMask, lastOnly: true });
+  const [batch, , vocab] = last.shape;
   const values = (await last.data()) as Float32Array;
   last.dispose();
   return Array.from({ length: batch }, (_, row) => values.slice(row * vocab, (row + 1) * vocab));

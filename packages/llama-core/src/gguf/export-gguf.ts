@@ -1,8 +1,9 @@
+import { StoredWeight } from '@lawgpt/engine';
 import type { LlamaConfig } from '../config.js';
 import { InputError } from '../errors.js';
 import type { LlamaModel } from '../model.js';
-import { hfValues, type ParameterSpec, parameterSpecs } from '../weights.js';
-import type { GgmlType, GgufValue } from './gguf-types.js';
+import { type ParameterSpec, parameterSpecs } from '../weights.js';
+import { type GgmlType, type GgufValue, ggmlTypeOf } from './gguf-types.js';
 import {
   type GgufVocabulary,
   placeholderVocabulary,
@@ -10,7 +11,10 @@ import {
   vocabularyMetadata,
 } from './gguf-vocabulary.js';
 import { type GgufTensorSource, type GgufWriteProgress, writeGguf } from './gguf-writer.js';
-import { permuteForGguf } from './rope-permute.js';
+import { permuteForGguf, permuteRowBytes } from './rope-permute.js';
+
+/** Tensor types {@link exportGguf} writes. */
+export type ExportGgufDtype = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0';
 
 /** Options of {@link exportGguf}. */
 export interface ExportGgufOptions {
@@ -20,8 +24,12 @@ export interface ExportGgufOptions {
   path: string;
   /** Tokenizer pieces; default {@link placeholderVocabulary} (valid for llama.cpp, but text is meaningless). */
   vocabulary?: GgufVocabulary;
-  /** Stored type of the 2-D weights; norms are always F32, as llama.cpp's converter does. Default `F32`. */
-  dtype?: 'F32' | 'F16';
+  /**
+   * Stored type of the 2-D weights; norms are always F32, as llama.cpp's converter does. `Q8_0` / `Q4_0` quantize
+   * as ggml's reference quantizers do (a weight the model already holds in that format is written as it is);
+   * a weight whose rows are not whole 32-value blocks falls back to F16. Default `F32`.
+   */
+  dtype?: ExportGgufDtype;
   /** `general.name`. Default `LawGPT.js LLaMA`. */
   name?: string;
   /** Called after each tensor. */
@@ -63,14 +71,14 @@ export function ggufTensorName(hfName: string): string {
   return `blk.${match[1]}.${short}.weight`;
 }
 
-/** `general.file_type` (llama_ftype): 0 = all F32, 1 = mostly F16. */
-const FILE_TYPES = { F32: 0, F16: 1 } as const;
+/** `general.file_type` (llama_ftype): 0 all F32, 1 mostly F16, 2 mostly Q4_0, 7 mostly Q8_0, 32 mostly BF16. */
+const FILE_TYPES: Readonly<Record<ExportGgufDtype, number>> = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 7, BF16: 32 };
 
 /** The `general.*` and `llama.*` metadata llama.cpp's convert_hf_to_gguf.py writes for a LLaMA config. */
 export function llamaMetadata(
   config: LlamaConfig,
   name: string,
-  dtype: 'F32' | 'F16',
+  dtype: ExportGgufDtype,
 ): [string, GgufValue][] {
   const u32 = (value: number): GgufValue => ({ type: 'u32', value });
   const f32 = (value: number): GgufValue => ({ type: 'f32', value });
@@ -101,9 +109,21 @@ export function llamaMetadata(
   return pairs;
 }
 
-/** Stored type of a parameter: 1-D tensors (norms) stay F32 in every file type, as in the converter. */
-function tensorType(spec: ParameterSpec, dtype: 'F32' | 'F16'): GgmlType {
-  return spec.shape.length === 1 ? 'F32' : dtype;
+/**
+ * Stored type of a parameter: 1-D tensors (norms) stay F32 in every file type, and rows that are not whole
+ * 32-value blocks fall back to F16, as in the converter.
+ */
+function tensorType(spec: ParameterSpec, dtype: ExportGgufDtype): GgmlType {
+  if (spec.shape.length === 1) return 'F32';
+  if ((dtype === 'Q8_0' || dtype === 'Q4_0') && spec.shape[1]! % 32 !== 0) return 'F16';
+  return dtype;
+}
+
+/** Heads whose rows llama.cpp's converter permutes for a parameter, or 0. */
+function permutedHeads(name: string, config: LlamaConfig): number {
+  if (name.endsWith('.self_attn.q_proj.weight')) return config.numAttentionHeads;
+  if (name.endsWith('.self_attn.k_proj.weight')) return config.numKeyValueHeads;
+  return 0;
 }
 
 /**
@@ -120,25 +140,31 @@ export async function exportGguf({
   onProgress,
   signal,
 }: ExportGgufOptions): Promise<ExportGgufResult> {
-  if (dtype !== 'F32' && dtype !== 'F16') throw new InputError('options.dtype', '"F32" or "F16"', dtype);
+  if (!(dtype in FILE_TYPES))
+    throw new InputError('options.dtype', Object.keys(FILE_TYPES).join(' | '), dtype);
   const { config } = model;
   const vocab = vocabulary ?? placeholderVocabulary({ vocabSize: config.vocabSize });
   validateVocabulary(vocab, config.vocabSize);
-  const tensors: GgufTensorSource[] = parameterSpecs(config).map((spec) => ({
-    name: ggufTensorName(spec.name),
-    shape: spec.shape,
-    type: tensorType(spec, dtype),
-    data: async () => {
-      const values = await hfValues(model.parameter(spec.name), spec);
-      if (spec.name.endsWith('.self_attn.q_proj.weight')) {
-        return permuteForGguf(values, spec.shape[0], config.numAttentionHeads);
-      }
-      if (spec.name.endsWith('.self_attn.k_proj.weight')) {
-        return permuteForGguf(values, spec.shape[0], config.numKeyValueHeads);
-      }
-      return values;
-    },
-  }));
+  const tensors: GgufTensorSource[] = parameterSpecs(config).map((spec) => {
+    const type = tensorType(spec, dtype);
+    const heads = permutedHeads(spec.name, config);
+    const weight = model.weight(spec.name);
+    const base = { name: ggufTensorName(spec.name), shape: spec.shape, type };
+    if (weight instanceof StoredWeight && ggmlTypeOf(weight.format) === type) {
+      // Written as held (no re-quantization); q/k rows moved whole.
+      return {
+        ...base,
+        bytes: () => (heads ? permuteRowBytes(weight.bytes(), spec.shape[0]!, heads) : weight.bytes()),
+      };
+    }
+    return {
+      ...base,
+      data: async () => {
+        const values = await model.readParameter(spec.name);
+        return heads ? permuteForGguf(values, spec.shape[0]!, heads) : values;
+      },
+    };
+  });
   const metadata = [...llamaMetadata(config, name, dtype), ...vocabularyMetadata(vocab)];
   return writeGguf({ path, metadata, tensors, onProgress, signal });
 }

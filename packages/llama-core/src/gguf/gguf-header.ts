@@ -1,9 +1,12 @@
 import { GgufError } from '../errors.js';
 import {
+  GGML_TYPE_NAMES,
+  GGML_TYPE_SIZES,
   GGML_TYPES,
   GGUF_DEFAULT_ALIGNMENT,
   GGUF_MAGIC,
   GGUF_VALUE_BYTES,
+  type GgmlType,
   type GgufArray,
   type GgufValue,
   type GgufValueType,
@@ -19,13 +22,13 @@ export interface GgufTensorInfo {
   shape: number[];
   /** `ggml_type` code. */
   typeCode: number;
-  /** `F32` / `F16` for the types this package reads, else undefined. */
-  type: keyof typeof GGML_TYPES | undefined;
+  /** The type when this package computes with it (F32, F16, BF16, Q8_0, Q4_0), else undefined. */
+  type: GgmlType | undefined;
   /** Offset relative to the start of the data section, as stored. */
   offset: number;
   /** Absolute offset of the data in the file. */
   absoluteOffset: number;
-  /** Byte length for the unquantized types whose size is known, else undefined. */
+  /** Byte length for the types whose size is known (ggml's type traits), else undefined. */
   byteLength: number | undefined;
 }
 
@@ -40,17 +43,6 @@ export interface GgufHeader {
   dataOffset: number;
 }
 
-/** Element sizes of the unquantized ggml types (F32, F16, I8, I16, I32, I64, F64, BF16). */
-const ELEMENT_BYTES: Readonly<Record<number, number>> = {
-  0: 4,
-  1: 2,
-  24: 1,
-  25: 2,
-  26: 4,
-  27: 8,
-  28: 8,
-  30: 2,
-};
 const SUPPORTED_VERSIONS = [2, 3];
 
 /** Thrown when the bytes read so far end before the header does (more of the file must be read). */
@@ -206,9 +198,17 @@ export function parseGgufHeader(buffer: Buffer, fileSize: number, path: string):
     const typeCode = cursor.u32(`${field}.type ("${name}")`);
     const offset = cursor.count(`${field}.offset ("${name}")`);
     const elements = dims.reduce((product, size) => product * size, 1);
-    const elementBytes = ELEMENT_BYTES[typeCode];
-    const type = typeCode === GGML_TYPES.F32 ? 'F32' : typeCode === GGML_TYPES.F16 ? 'F16' : undefined;
-    const byteLength = elementBytes === undefined ? undefined : elements * elementBytes;
+    const size = GGML_TYPE_SIZES[typeCode];
+    const type = (Object.keys(GGML_TYPES) as GgmlType[]).find((key) => GGML_TYPES[key] === typeCode);
+    if (size && dims[0]! % size[0] !== 0) {
+      throw new GgufError(
+        path,
+        `${GGML_TYPE_NAMES[typeCode]} rows must be whole blocks of ${size[0]} values, got ${dims[0]}`,
+        `${field}.dimensions[0]`,
+        name,
+      );
+    }
+    const byteLength = size === undefined ? undefined : (elements / size[0]) * size[1];
     infos.push({ name, dims, shape: [...dims].reverse(), typeCode, type, offset, byteLength });
   }
   const dataOffset = Math.ceil(cursor.position / alignment) * alignment;

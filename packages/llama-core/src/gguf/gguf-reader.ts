@@ -1,13 +1,22 @@
 import { type FileHandle, open } from 'node:fs/promises';
+import { rowBytes, weightStore } from '@lawgpt/engine';
 import { GgufError } from '../errors.js';
-import { f16ToF32 } from '../safetensors/dtype.js';
 import { type GgufHeader, type GgufTensorInfo, NeedMoreBytes, parseGgufHeader } from './gguf-header.js';
-import { type GgufValue, plainValue } from './gguf-types.js';
+import {
+  GGML_TYPE_NAMES,
+  GGML_TYPES,
+  type GgmlType,
+  type GgufValue,
+  plainValue,
+  weightFormatOf,
+} from './gguf-types.js';
 
-/** A GGUF tensor read and widened to float32. */
+const READ_CHUNK = 1 << 30;
+
+/** A GGUF tensor read and decoded to float32. */
 export interface GgufTensorData {
   /** Stored type. */
-  type: 'F32' | 'F16';
+  type: GgmlType;
   /** Row-major shape (GGML dims reversed). */
   shape: number[];
   data: Float32Array;
@@ -86,33 +95,66 @@ export class GgufFile {
     return this.byName.get(name);
   }
 
-  /** Read one F32 or F16 tensor, widened exactly to float32. */
-  async readTensor(name: string): Promise<GgufTensorData> {
+  /** The tensor's info, or an error naming the tensor and its type when the engine cannot hold that type. */
+  supported(name: string): GgufTensorInfo & { type: GgmlType; byteLength: number } {
     const info = this.byName.get(name);
     if (!info) throw new GgufError(this.path, 'no such tensor in this file', undefined, name);
     if (!info.type || info.byteLength === undefined) {
       throw new GgufError(
         this.path,
-        `ggml type ${info.typeCode} cannot be read as float (F32 = 0 and F16 = 1 only)`,
+        `ggml type ${GGML_TYPE_NAMES[info.typeCode] ?? info.typeCode} is not supported (${Object.keys(GGML_TYPES).join(', ')})`,
         'type',
         name,
       );
     }
-    // Buffer.alloc never uses the shared pool: byteOffset is 0, so typed views below are aligned.
-    const bytes = Buffer.alloc(info.byteLength);
-    const { bytesRead } = await this.handle.read(bytes, 0, info.byteLength, info.absoluteOffset);
-    if (bytesRead !== info.byteLength) {
+    return info as GgufTensorInfo & { type: GgmlType; byteLength: number };
+  }
+
+  /** Raw stored bytes of a tensor from byte `offset` into `dst` (a short read names the offset). */
+  async readBytes(name: string, offset: number, dst: Uint8Array): Promise<void> {
+    const info = this.supported(name);
+    if (offset < 0 || offset + dst.length > info.byteLength) {
       throw new GgufError(
         this.path,
-        `truncated file: read ${bytesRead} of ${info.byteLength} bytes at offset ${info.absoluteOffset}`,
+        `bytes [${offset}, ${offset + dst.length}) are outside the tensor`,
         'data',
         name,
       );
     }
-    const data =
-      info.type === 'F32'
-        ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-        : f16ToF32(new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2));
+    const position = info.absoluteOffset + offset;
+    let done = 0;
+    while (done < dst.length) {
+      const chunk = Math.min(dst.length - done, READ_CHUNK);
+      const { bytesRead } = await this.handle.read(dst, done, chunk, position + done);
+      if (bytesRead === 0) {
+        throw new GgufError(
+          this.path,
+          `truncated file: no data at offset ${position + done} (read ${done} of ${dst.length} bytes)`,
+          'data',
+          name,
+        );
+      }
+      done += bytesRead;
+    }
+  }
+
+  /** Read one tensor of any supported type, decoded to float32 (F32/F16/BF16 exactly, Q8_0/Q4_0 as d · q). */
+  async readTensor(name: string): Promise<GgufTensorData> {
+    const info = this.supported(name);
+    const format = weightFormatOf(info.type);
+    const cols = info.shape.at(-1)!;
+    const rows = info.byteLength / rowBytes(format, cols);
+    const weight = await weightStore().load({
+      name,
+      format,
+      rows,
+      cols,
+      sourceFormat: format,
+      read: (start, _count, dst) => this.readBytes(name, start * rowBytes(format, cols), dst),
+      allowNonfinite: true,
+    });
+    const data = weight.readRows();
+    weight.dispose();
     return { type: info.type, shape: info.shape, data };
   }
 

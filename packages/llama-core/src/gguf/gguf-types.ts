@@ -1,3 +1,5 @@
+import type { WeightFormat } from '@lawgpt/engine';
+
 /**
  * GGUF v3 vocabulary shared by the writer and the reader (ggml `docs/gguf.md`): metadata value type codes,
  * tensor (ggml) type codes, and the in-memory form of a metadata value.
@@ -74,9 +76,70 @@ export type GgufValue =
   | GgufArray;
 
 /** Tensor element types this package writes and reads (`ggml_type` codes). */
-export const GGML_TYPES = { F32: 0, F16: 1 } as const;
+export const GGML_TYPES = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, BF16: 30 } as const;
 /** A tensor element type this package supports. */
 export type GgmlType = keyof typeof GGML_TYPES;
+
+/** The engine's weight format of a ggml type. */
+export function weightFormatOf(type: GgmlType): WeightFormat {
+  return type.toLowerCase() as WeightFormat;
+}
+
+/** The ggml type of an engine weight format. */
+export function ggmlTypeOf(format: WeightFormat): GgmlType {
+  return format.toUpperCase() as GgmlType;
+}
+
+/**
+ * [values per block, bytes per block] of every ggml type whose size is known (ggml's type traits), so that
+ * offsets of any file can be checked against its size, even for types this package does not compute with.
+ */
+export const GGML_TYPE_SIZES: Readonly<Record<number, readonly [number, number]>> = {
+  0: [1, 4], // F32
+  1: [1, 2], // F16
+  2: [32, 18], // Q4_0
+  3: [32, 20], // Q4_1
+  6: [32, 22], // Q5_0
+  7: [32, 24], // Q5_1
+  8: [32, 34], // Q8_0
+  9: [32, 36], // Q8_1
+  10: [256, 84], // Q2_K
+  11: [256, 110], // Q3_K
+  12: [256, 144], // Q4_K
+  13: [256, 176], // Q5_K
+  14: [256, 210], // Q6_K
+  15: [256, 292], // Q8_K
+  24: [1, 1], // I8
+  25: [1, 2], // I16
+  26: [1, 4], // I32
+  27: [1, 8], // I64
+  28: [1, 8], // F64
+  30: [1, 2], // BF16
+};
+
+/** Names of ggml type codes, for messages. */
+export const GGML_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'F32',
+  1: 'F16',
+  2: 'Q4_0',
+  3: 'Q4_1',
+  6: 'Q5_0',
+  7: 'Q5_1',
+  8: 'Q8_0',
+  9: 'Q8_1',
+  10: 'Q2_K',
+  11: 'Q3_K',
+  12: 'Q4_K',
+  13: 'Q5_K',
+  14: 'Q6_K',
+  15: 'Q8_K',
+  24: 'I8',
+  25: 'I16',
+  26: 'I32',
+  27: 'I64',
+  28: 'F64',
+  30: 'BF16',
+};
 
 /** The plain JS form of a value (numbers, bigints, booleans, strings, arrays of them). */
 export function plainValue(value: GgufValue): unknown {

@@ -1,4 +1,5 @@
-import { InputError } from '../errors.js';
+import { GgufError, InputError } from '../errors.js';
+import type { GgufFile } from './gguf-reader.js';
 import type { GgufValue } from './gguf-types.js';
 
 /**
@@ -147,4 +148,57 @@ export function vocabularyMetadata(vocabulary: GgufVocabulary): [string, GgufVal
     pairs.push(['tokenizer.ggml.add_eos_token', { type: 'bool', value: vocabulary.addEosToken }]);
   }
   return pairs;
+}
+
+/**
+ * The SentencePiece-style vocabulary a GGUF file carries (`tokenizer.ggml.model` `llama`: tokens, scores, token
+ * types and special ids), for a tokenizer library to rebuild the tokenizer (e.g. `@lawgpt/tokenizer-legal`'s
+ * `fromGgufPieces`). Throws {@link GgufError} naming the key for another tokenizer model or missing arrays.
+ */
+export function readGgufVocabulary(file: GgufFile): GgufVocabulary & { addSpacePrefix: boolean } {
+  const field = (key: string) => `metadata["tokenizer.ggml.${key}"]`;
+  const model = file.value('tokenizer.ggml.model');
+  if (model !== 'llama') {
+    throw new GgufError(
+      file.path,
+      `tokenizer model ${JSON.stringify(model)} is not supported ("llama", SentencePiece BPE)`,
+      field('model'),
+    );
+  }
+  const tokens = file.value('tokenizer.ggml.tokens');
+  if (!Array.isArray(tokens) || tokens.some((token) => typeof token !== 'string')) {
+    throw new GgufError(file.path, 'must be an array of strings', field('tokens'));
+  }
+  const numbers = (key: string, fallback: number): number[] => {
+    const values = file.value(`tokenizer.ggml.${key}`);
+    if (values === undefined) return tokens.map(() => fallback);
+    if (
+      !Array.isArray(values) ||
+      values.length !== tokens.length ||
+      values.some((v) => typeof v !== 'number')
+    ) {
+      throw new GgufError(file.path, `must be ${tokens.length} numbers, one per token`, field(key));
+    }
+    return values as number[];
+  };
+  const id = (key: string, fallback?: number): number | undefined => {
+    const value = file.value(`tokenizer.ggml.${key}`);
+    return typeof value === 'number' ? value : fallback;
+  };
+  const padId = id('padding_token_id');
+  const addBos = file.value('tokenizer.ggml.add_bos_token');
+  const addEos = file.value('tokenizer.ggml.add_eos_token');
+  return {
+    model: 'llama',
+    tokens: tokens as string[],
+    scores: numbers('scores', 0),
+    tokenTypes: numbers('token_type', GGUF_TOKEN_TYPES.normal),
+    unkId: id('unknown_token_id', 0)!,
+    bosId: id('bos_token_id', 1)!,
+    eosId: id('eos_token_id', 2)!,
+    ...(padId !== undefined && { padId }),
+    ...(typeof addBos === 'boolean' && { addBosToken: addBos }),
+    ...(typeof addEos === 'boolean' && { addEosToken: addEos }),
+    addSpacePrefix: file.value('tokenizer.ggml.add_space_prefix') !== false,
+  };
 }

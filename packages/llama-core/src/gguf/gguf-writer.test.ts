@@ -251,10 +251,16 @@ describe('GGUF reader errors', () => {
     await file.close();
     // The last tensor info ends with type (u32) and offset (u64) just before the padding.
     const lastInfoEnd = quantized.lastIndexOf(Buffer.from('c.norm')) + 'c.norm'.length + 4 + 8;
-    quantized.writeUInt32LE(2, lastInfoEnd); // Q4_0
     expect(lastInfoEnd).toBeLessThan(dataOffset);
-    const q = await corrupt('q4.gguf', quantized);
-    await expect(q.readTensor('c.norm')).rejects.toThrow(/ggml type 2 cannot be read/);
+    quantized.writeUInt32LE(21, lastInfoEnd); // a type whose size this package does not know
+    const q = await corrupt('iq.gguf', quantized);
+    await expect(q.readTensor('c.norm')).rejects.toThrow(
+      /tensor "c.norm": type: ggml type 21 is not supported/,
+    );
     await q.close();
+    quantized.writeUInt32LE(2, lastInfoEnd); // Q4_0 needs rows of whole 32-value blocks; c.norm has 7 values
+    await expect(corrupt('q4.gguf', quantized)).rejects.toThrow(
+      /Q4_0 rows must be whole blocks of 32 values, got 7/,
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { rowBytes, weightStore } from '@lawgpt/engine';
 import { GgufError } from '../errors.js';
-import { f32ToF16 } from '../safetensors/dtype.js';
+import { f32ToBf16, f32ToF16 } from '../safetensors/dtype.js';
 import { GgufEncoder } from './gguf-encoder.js';
 import {
   GGML_TYPES,
@@ -10,6 +11,7 @@ import {
   GGUF_VERSION,
   type GgmlType,
   type GgufValue,
+  weightFormatOf,
 } from './gguf-types.js';
 
 /** A tensor to write; its values are produced only when it is written (one tensor in memory at a time). */
@@ -18,10 +20,15 @@ export interface GgufTensorSource {
   name: string;
   /** Row-major shape (as in PyTorch/HF); the file stores it reversed, GGML order (`ne[0]` = last axis). */
   shape: readonly number[];
-  /** Stored element type; float32 values are rounded to nearest even for `F16`. */
+  /**
+   * Stored element type: float32 values are rounded to nearest even for `F16` / `BF16`, and quantized as
+   * ggml's reference quantizers do for `Q8_0` / `Q4_0` (2-D, rows of whole 32-value blocks).
+   */
   type: GgmlType;
-  /** The float32 values, row-major. */
-  data: () => Float32Array | Promise<Float32Array>;
+  /** The float32 values, row-major (or give `bytes`). */
+  data?: () => Float32Array | Promise<Float32Array>;
+  /** The stored bytes in `type` already (e.g. a model's Q8_0 blocks, written as they are). */
+  bytes?: () => Uint8Array | Promise<Uint8Array>;
 }
 
 /** Progress of {@link writeGguf}, after each tensor. */
@@ -59,7 +66,6 @@ export interface WriteGgufResult {
   bytes: number;
 }
 
-const BYTES_PER_ELEMENT: Record<GgmlType, number> = { F32: 4, F16: 2 };
 const MAX_NAME_BYTES = 63;
 const MAX_DIMS = 4;
 
@@ -94,7 +100,9 @@ export async function writeGguf({
     let position = header.dataStart;
     for (const [index, tensor] of tensors.entries()) {
       signal?.throwIfAborted();
-      const bytes = encodeTensor(path, tensor, await tensor.data());
+      const bytes = tensor.bytes
+        ? checkBytes(path, tensor, await tensor.bytes())
+        : encodeTensor(path, tensor, await tensor.data!());
       await handle.write(bytes, 0, bytes.length, position);
       position += align(bytes.length, effectiveAlignment);
       onProgress?.({
@@ -177,7 +185,7 @@ function encodeHeader(
     for (const size of [...tensor.shape].reverse()) encoder.u64(size);
     encoder.u32(GGML_TYPES[tensor.type]);
     encoder.u64(offset);
-    offset += align(elementCount(tensor.shape) * BYTES_PER_ELEMENT[tensor.type], alignment);
+    offset += align(tensorBytes(tensor), alignment);
   }
   encoder.pad(alignment);
   return { bytes: encoder.bytes(), dataStart: encoder.length, dataSize: offset };
@@ -191,13 +199,39 @@ function checkTensor(path: string, tensor: GgufTensorSource, names: Set<string>)
     fail(`name longer than ${MAX_NAME_BYTES} bytes`);
   if (names.has(tensor.name)) fail('duplicate tensor name');
   names.add(tensor.name);
-  if (!(tensor.type in GGML_TYPES)) fail(`type must be F32 or F16, got ${String(tensor.type)}`);
+  if (!(tensor.type in GGML_TYPES)) {
+    fail(`type must be one of ${Object.keys(GGML_TYPES).join(', ')}, got ${String(tensor.type)}`);
+  }
+  if (!tensor.data === !tensor.bytes) fail('give exactly one of data and bytes');
   if (tensor.shape.length < 1 || tensor.shape.length > MAX_DIMS) {
     fail(`must have 1 to ${MAX_DIMS} dimensions, got [${tensor.shape.join(', ')}]`);
   }
   if (tensor.shape.some((size) => !Number.isInteger(size) || size <= 0)) {
     fail(`shape must hold positive integers, got [${tensor.shape.join(', ')}]`);
   }
+  if ((tensor.type === 'Q8_0' || tensor.type === 'Q4_0') && tensor.shape.at(-1)! % 32 !== 0) {
+    fail(`${tensor.type} needs rows of whole 32-value blocks, got [${tensor.shape.join(', ')}]`);
+  }
+}
+
+/** Bytes of a tensor's data in its type. */
+function tensorBytes(tensor: GgufTensorSource): number {
+  const cols = tensor.shape.at(-1)!;
+  return (elementCount(tensor.shape) / cols) * rowBytes(weightFormatOf(tensor.type), cols);
+}
+
+function checkBytes(path: string, tensor: GgufTensorSource, bytes: Uint8Array): Uint8Array {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== tensorBytes(tensor)) {
+    throw new GgufError(
+      path,
+      `bytes must be a Uint8Array of ${tensorBytes(tensor)} bytes (${tensor.type} [${tensor.shape.join(', ')}]), got ${
+        bytes instanceof Uint8Array ? bytes.length : typeof bytes
+      }`,
+      undefined,
+      tensor.name,
+    );
+  }
+  return bytes;
 }
 
 function elementCount(shape: readonly number[]): number {
@@ -216,6 +250,20 @@ function encodeTensor(path: string, tensor: GgufTensorSource, values: Float32Arr
       tensor.name,
     );
   }
-  const stored = tensor.type === 'F16' ? f32ToF16(values) : values;
+  if (tensor.type === 'Q8_0' || tensor.type === 'Q4_0') {
+    const cols = tensor.shape.at(-1)!;
+    const weight = weightStore().fromValues({
+      name: tensor.name,
+      format: weightFormatOf(tensor.type),
+      rows: expected / cols,
+      cols,
+      values,
+    });
+    const bytes = Buffer.from(weight.bytes());
+    weight.dispose();
+    return bytes;
+  }
+  const stored =
+    tensor.type === 'F16' ? f32ToF16(values) : tensor.type === 'BF16' ? f32ToBf16(values) : values;
   return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
 }

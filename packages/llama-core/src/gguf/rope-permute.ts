@@ -23,6 +23,23 @@ export function unpermuteFromGguf(values: Float32Array, rows: number, heads: num
   ]);
 }
 
+/** {@link permuteForGguf} on whole rows of stored bytes (any format: quantized blocks move with their row). */
+export function permuteRowBytes(bytes: Uint8Array, rows: number, heads: number): Uint8Array {
+  const rowLength = bytes.length / rows;
+  const out = new Uint8Array(bytes.length);
+  const headDim = rows / heads;
+  for (let head = 0; head < heads; head++) {
+    for (let pair = 0; pair < headDim / 2; pair++) {
+      for (let half = 0; half < 2; half++) {
+        const source = head * headDim + half * (headDim / 2) + pair;
+        const destination = head * headDim + 2 * pair + half;
+        out.set(bytes.subarray(source * rowLength, (source + 1) * rowLength), destination * rowLength);
+      }
+    }
+  }
+  return out;
+}
+
 /** Copy every row; `map` gives [source row, destination row] for (head, pair index, which half). */
 function reorderRows(
   values: Float32Array,

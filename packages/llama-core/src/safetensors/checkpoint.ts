@@ -85,6 +85,13 @@ export class SafetensorsCheckpoint {
     return file.read(name);
   }
 
+  /** Raw bytes of a tensor's data from `offset` (see {@link SafetensorsFile.readBytes}). */
+  async readBytes(name: string, offset: number, dst: Uint8Array): Promise<void> {
+    const file = this.owner.get(name);
+    if (!file) throw new SafetensorsError(this.dir, 'no such tensor in the checkpoint', name);
+    await file.readBytes(name, offset, dst);
+  }
+
   /** Close every file. */
   async close(): Promise<void> {
     for (const file of this.files) await file.close();

@@ -8,6 +8,8 @@ import {
   type SafetensorsTensorInfo,
 } from './header.js';
 
+const READ_CHUNK = 1 << 30;
+
 /** A tensor read from safetensors, widened to float32. */
 export interface Float32TensorData {
   /** Dtype stored in the file (`F32`, `F16`, `BF16`). */
@@ -77,12 +79,41 @@ export class SafetensorsFile {
     }
     const [begin, end] = info.dataOffsets;
     const bytes = new Uint8Array(end - begin);
-    const position = 8 + this.header.headerLength + begin;
-    const { bytesRead } = await this.handle.read(bytes, 0, bytes.length, position);
-    if (bytesRead !== bytes.length) {
-      throw new SafetensorsError(this.path, `short read: ${bytesRead} of ${bytes.length} bytes`, name);
+    // fs reads stop at 2 GiB: read in chunks.
+    for (let offset = 0; offset < bytes.length; offset += READ_CHUNK) {
+      await this.readBytes(name, offset, bytes.subarray(offset, Math.min(bytes.length, offset + READ_CHUNK)));
     }
     return { dtype: info.dtype, shape: [...info.shape], data: widen(info.dtype, bytes) };
+  }
+
+  /**
+   * Read `dst.length` raw bytes of a tensor's data starting `offset` bytes into it (no conversion), e.g. rows of a
+   * weight straight into the engine's memory.
+   */
+  async readBytes(name: string, offset: number, dst: Uint8Array): Promise<void> {
+    const info = this.byName.get(name);
+    if (!info) throw new SafetensorsError(this.path, 'no such tensor in this file', name);
+    const [begin, end] = info.dataOffsets;
+    if (offset < 0 || offset + dst.length > end - begin) {
+      throw new SafetensorsError(
+        this.path,
+        `bytes [${offset}, ${offset + dst.length}) are outside the tensor`,
+        name,
+      );
+    }
+    const position = 8 + this.header.headerLength + begin + offset;
+    let done = 0;
+    while (done < dst.length) {
+      const { bytesRead } = await this.handle.read(dst, done, dst.length - done, position + done);
+      if (bytesRead === 0) {
+        throw new SafetensorsError(
+          this.path,
+          `short read: ${done} of ${dst.length} bytes at ${position}`,
+          name,
+        );
+      }
+      done += bytesRead;
+    }
   }
 
   /** Release the file handle. */

@@ -1,4 +1,4 @@
-import { ThreadPool } from './thread-pool.js';
+import { attachMemory, detachMemory, enginePool } from './engine-pool.js';
 import {
   align,
   JOB_PACKED_GEMV,
@@ -20,14 +20,14 @@ export function packedGemvBytes(k: number, n: number): number {
 }
 
 /**
- * csrc/matmul.c on its own shared memory and `threads` threads (the caller's included): operands are copied
- * in, the product out. Layout: 1 MiB reserved, control block, job, per-thread scratch, then persistent blocks
- * (packed decode weights, see packed-weights.ts), then the operands of the current call.
+ * csrc/matmul.c on its own shared memory and `threads` threads of the engine pool (the caller's included):
+ * operands are copied in, the product out. Layout: 1 MiB reserved, job, per-thread scratch, then persistent
+ * blocks (packed decode weights, see packed-weights.ts), then the operands of the current call.
  */
 export class SharedMemoryMatMul {
   readonly memory: WasmMemory;
   readonly threads: number;
-  private readonly pool: ThreadPool;
+  private readonly slot: number;
   private readonly packGemv: (weight: number, k: number, n: number, panels: number) => void;
   private readonly scratch: number;
   private readonly jobAddress: number;
@@ -39,13 +39,11 @@ export class SharedMemoryMatMul {
   private staging = { address: 0, bytes: 0 };
 
   constructor({ threads }: { threads: number }) {
-    const module = matmulModule('multi');
     const probe = new webAssembly.Instance(matmulModule('single'), {
       env: { memory: new webAssembly.Memory({ initial: 2 }) },
     });
     const scratchBytes = (probe.exports.scratch_floats as () => number)() * 4;
-    const controlAddress = 1 << 20;
-    this.jobAddress = controlAddress + 64;
+    this.jobAddress = 1 << 20;
     this.jobCapacity = 64 * 1024;
     const scratch = align(this.jobAddress + this.jobCapacity, 64);
     this.persistentEnd = align(scratch + threads * scratchBytes, PAGE);
@@ -56,10 +54,14 @@ export class SharedMemoryMatMul {
     });
     new Int32Array(this.memory.buffer, this.jobAddress, 1)[0] = 0;
     this.scratch = scratch;
-    this.pool = new ThreadPool({ module, memory: this.memory, controlAddress, threads });
-    this.threads = this.pool.threads;
-    const main = new webAssembly.Instance(module, { env: { memory: this.memory } });
-    this.packGemv = main.exports.pack_gemv as (weight: number, k: number, n: number, panels: number) => void;
+    this.threads = enginePool(threads).threads;
+    this.slot = attachMemory(this.memory);
+    this.packGemv = enginePool().exports(this.slot).pack_gemv as (
+      weight: number,
+      k: number,
+      n: number,
+      panels: number,
+    ) => void;
   }
 
   /**
@@ -89,7 +91,7 @@ export class SharedMemoryMatMul {
     new Float32Array(buffer, aAddress, a.length).set(a);
     new Float32Array(buffer, bAddress, b.length).set(b);
     writeJob(this.memory, jobAddress, { a: aAddress, b: bAddress, c: cAddress, scratch: this.scratch }, job);
-    this.pool.run(jobAddress);
+    enginePool().run(this.slot, jobAddress);
     c.set(new Float32Array(buffer, cAddress, c.length));
   }
 
@@ -135,12 +137,12 @@ export class SharedMemoryMatMul {
     const job = { m: 1, n, k, transA: false, transB: false, batch: 1, aOffsets: ZERO, bOffsets: ZERO };
     const addresses = { a: xAddress, b: panels, c: yAddress, scratch: this.scratch };
     writeJob(this.memory, this.jobAddress, addresses, job, JOB_PACKED_GEMV);
-    this.pool.run(this.jobAddress);
+    enginePool().run(this.slot, this.jobAddress);
     y.set(new Float32Array(buffer, yAddress, y.length));
   }
 
-  /** Stops the worker threads. */
+  /** Releases the memory (the pool's threads stay for other users). */
   close(): void {
-    this.pool.close();
+    detachMemory(this.slot);
   }
 }

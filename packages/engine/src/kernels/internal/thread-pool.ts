@@ -1,12 +1,14 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { type WasmMemory, type WasmModule, webAssembly } from './webassembly.js';
 
 /**
- * Worker threads that each run `run_job(job, thread, threads)` of one wasm module over one shared memory.
- * The caller's thread is thread 0 and participates; `run` is synchronous (Atomics.wait on the main thread).
+ * Worker threads that each hold an instance of one wasm module per attached shared memory and run
+ * `run_job(job, thread, threads)` of the instance of one memory. The caller's thread is thread 0 and
+ * participates; `run` is synchronous (Atomics.wait on the main thread). Memories are attached and detached while
+ * the workers wait, through a message port each that the worker reads synchronously.
  *
- * Control block (int32 slots at `controlAddress`): 0 generation, 1 command (1 run, 2 exit), 2 job address,
- * 3 thread count, 4 finished workers, 5 failures.
+ * Control block (int32 slots of its own SharedArrayBuffer): 0 generation, 1 command, 2 job address, 3 thread count,
+ * 4 finished workers, 5 failures, 6 memory slot.
  */
 const GENERATION = 0;
 const COMMAND = 1;
@@ -14,16 +16,19 @@ const JOB = 2;
 const THREADS = 3;
 const FINISHED = 4;
 const FAILURES = 5;
+const SLOT = 6;
 const RUN = 1;
 const EXIT = 2;
+const ATTACH = 3;
+const DETACH = 4;
 /** Polls a thread makes before it sleeps on a futex. */
 const SPIN = 200_000;
 
 const workerSource = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, controlAddress, thread } = workerData;
-const instance = new WebAssembly.Instance(module, { env: { memory } });
-const control = new Int32Array(memory.buffer, controlAddress, 8);
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { module, control: buffer, port, thread } = workerData;
+const control = new Int32Array(buffer);
+const instances = [];
 let seen = 0;
 for (;;) {
   // Spin a little before sleeping: waking a sleeping thread costs ~40 us on this kind of VM, and decoding posts
@@ -31,9 +36,19 @@ for (;;) {
   for (let spin = 0; spin < ${SPIN} && Atomics.load(control, ${GENERATION}) === seen; spin++);
   Atomics.wait(control, ${GENERATION}, seen);
   seen = Atomics.load(control, ${GENERATION});
-  if (Atomics.load(control, ${COMMAND}) === ${EXIT}) break;
+  const command = Atomics.load(control, ${COMMAND});
+  if (command === ${EXIT}) break;
   try {
-    instance.exports.run_job(Atomics.load(control, ${JOB}), thread, Atomics.load(control, ${THREADS}));
+    const slot = Atomics.load(control, ${SLOT});
+    if (command === ${ATTACH}) {
+      let message;
+      for (let tries = 0; !message && tries < 1e7; tries++) message = receiveMessageOnPort(port);
+      instances[slot] = new WebAssembly.Instance(module, { env: { memory: message.message } });
+    } else if (command === ${DETACH}) {
+      instances[slot] = undefined;
+    } else {
+      instances[slot].exports.run_job(Atomics.load(control, ${JOB}), thread, Atomics.load(control, ${THREADS}));
+    }
   } catch (error) {
     Atomics.add(control, ${FAILURES}, 1);
   }
@@ -45,68 +60,103 @@ for (;;) {
 export interface ThreadPoolOptions {
   /** Compiled module exporting `run_job(job, thread, threads)` and importing `env.memory` (shared). */
   module: WasmModule;
-  /** The shared memory every thread runs on. */
-  memory: WasmMemory;
-  /** Byte address of a 32-byte, 4-aligned control block inside `memory`. */
-  controlAddress: number;
   /** Threads including the caller's. */
   threads: number;
   /** Milliseconds to wait for workers before declaring the pool broken. */
   timeoutMs?: number;
 }
 
+type RunJob = (job: number, thread: number, threads: number) => void;
+
 export class ThreadPool {
   readonly threads: number;
-  private readonly control: Int32Array;
-  private readonly workers: Worker[] = [];
-  private readonly runJob: (job: number, thread: number, threads: number) => void;
+  private readonly control = new Int32Array(new SharedArrayBuffer(32));
+  private readonly workers: Array<{ worker: Worker; port: MessagePort }> = [];
+  /** The caller's instance per memory slot. */
+  private readonly instances: Array<
+    { memory: WasmMemory; runJob: RunJob; exports: Record<string, unknown> } | undefined
+  > = [];
   private readonly timeoutMs: number;
   private broken: string | undefined;
 
-  constructor({ module, memory, controlAddress, threads, timeoutMs = 120_000 }: ThreadPoolOptions) {
-    this.threads = Math.max(1, threads);
-    this.timeoutMs = timeoutMs;
-    this.control = new Int32Array(memory.buffer, controlAddress, 8);
-    this.control.fill(0);
-    const instance = new webAssembly.Instance(module, { env: { memory } });
-    this.runJob = instance.exports.run_job as (job: number, thread: number, threads: number) => void;
+  constructor(private readonly options: ThreadPoolOptions) {
+    this.threads = Math.max(1, options.threads);
+    this.timeoutMs = options.timeoutMs ?? 120_000;
     for (let thread = 1; thread < this.threads; thread++) {
+      const { port1, port2 } = new MessageChannel();
       const worker = new Worker(workerSource, {
         eval: true,
-        workerData: { module, memory, controlAddress, thread },
+        workerData: { module: options.module, control: this.control.buffer, port: port2, thread },
+        transferList: [port2],
       });
       worker.unref();
+      port1.unref();
       worker.on('error', (error) => {
         this.broken = `worker ${thread} failed: ${error.message}`;
       });
-      this.workers.push(worker);
+      this.workers.push({ worker, port: port1 });
     }
   }
 
-  /** Runs the job at byte address `job` on all threads and returns when every thread has finished. */
-  run(job: number): void {
-    if (this.broken) throw new Error(`matMul thread pool is unusable: ${this.broken}`);
+  /** Instantiates the module on `memory` in every thread, at `slot` (what {@link run} takes). */
+  attach(memory: WasmMemory, slot: number): void {
+    if (this.instances[slot]) throw new Error(`thread pool: slot ${slot} is taken`);
+    const instance = new webAssembly.Instance(this.options.module, { env: { memory } });
+    for (const { port } of this.workers) port.postMessage(memory);
+    this.post(ATTACH, slot, 0);
+    this.instances[slot] = {
+      memory,
+      runJob: instance.exports.run_job as RunJob,
+      exports: instance.exports,
+    };
+  }
+
+  /** Drops every thread's instance on the memory of `slot` (the memory can then be collected). */
+  detach(slot: number): void {
+    if (!this.instances[slot]) return;
+    this.instances[slot] = undefined;
+    if (!this.broken) this.post(DETACH, slot, 0);
+  }
+
+  /** The caller's exports on the memory of `slot` (single-thread helpers such as quantize_activations). */
+  exports(slot: number): Record<string, unknown> {
+    const instance = this.instances[slot];
+    if (!instance) throw new Error(`thread pool: no memory attached at slot ${slot}`);
+    return instance.exports;
+  }
+
+  /** Runs the job at byte address `job` of the memory of `slot` on all threads and returns when all have finished. */
+  run(slot: number, job: number): void {
+    const instance = this.instances[slot];
+    if (!instance) throw new Error(`thread pool: no memory attached at slot ${slot}`);
+    this.post(RUN, slot, job, () => instance.runJob(job, 0, this.threads));
+  }
+
+  /** Posts a command to the workers, runs `own` on this thread meanwhile, waits for every worker. */
+  private post(command: number, slot: number, job: number, own?: () => void): void {
+    if (this.broken) throw new Error(`engine thread pool is unusable: ${this.broken}`);
     const control = this.control;
     const helpers = this.threads - 1;
     Atomics.store(control, JOB, job);
+    Atomics.store(control, SLOT, slot);
     Atomics.store(control, THREADS, this.threads);
-    Atomics.store(control, COMMAND, RUN);
+    Atomics.store(control, COMMAND, command);
     Atomics.store(control, FINISHED, 0);
     if (helpers > 0) {
       Atomics.add(control, GENERATION, 1);
       Atomics.notify(control, GENERATION);
     }
-    this.runJob(job, 0, this.threads);
+    own?.();
     for (let spin = 0; spin < SPIN && Atomics.load(control, FINISHED) < helpers; spin++);
     const deadline = Date.now() + this.timeoutMs;
     for (let done = Atomics.load(control, FINISHED); done < helpers; done = Atomics.load(control, FINISHED)) {
       if (Atomics.wait(control, FINISHED, done, 1000) === 'timed-out' && Date.now() > deadline) {
         this.broken = `workers did not finish within ${this.timeoutMs} ms`;
-        throw new Error(`matMul thread pool is unusable: ${this.broken}`);
+        throw new Error(`engine thread pool is unusable: ${this.broken}`);
       }
     }
     const failures = Atomics.exchange(control, FAILURES, 0);
-    if (failures > 0) throw new Error(`matMul failed in ${failures} worker thread(s)`);
+    if (failures > 0) throw new Error(`engine job failed in ${failures} worker thread(s)`);
   }
 
   /** Stops the workers; the pool cannot run jobs afterwards. */
@@ -115,6 +165,9 @@ export class ThreadPool {
     Atomics.add(this.control, GENERATION, 1);
     Atomics.notify(this.control, GENERATION);
     this.broken = 'closed';
-    for (const worker of this.workers) void worker.terminate();
+    for (const { worker, port } of this.workers) {
+      port.close();
+      void worker.terminate();
+    }
   }
 }

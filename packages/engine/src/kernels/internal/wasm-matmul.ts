@@ -26,6 +26,9 @@ export const PAGE = 65536;
 /** `job_t.kind` (csrc/job.h). */
 export const JOB_GEMM = 0;
 export const JOB_PACKED_GEMV = 1;
+export const JOB_STORED_MATMUL = 2;
+export const JOB_STORED_MATMUL_T = 3;
+export const JOB_CONVERT = 4;
 const compiled: { single?: WasmModule; multi?: WasmModule } = {};
 
 /**
@@ -118,6 +121,8 @@ export function writeJob(
   const bTable = aTable + job.batch * 4;
   const words = new Int32Array(memory.buffer, jobAddress, JOB_BYTES / 4 + job.batch * 2);
   words.set([
+    kind,
+    0, // next_unit
     addresses.a,
     addresses.b,
     addresses.c,
@@ -130,8 +135,6 @@ export function writeJob(
     aTable,
     bTable,
     addresses.scratch,
-    0, // next_unit
-    kind,
   ]);
   words.set(job.aOffsets, JOB_BYTES / 4);
   words.set(job.bOffsets, JOB_BYTES / 4 + job.batch);

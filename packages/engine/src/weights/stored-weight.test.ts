@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeBlocks,
+  encodeBlocks,
+  f32,
+  halfToNumber,
+  numberToHalf,
+  quantizeActivations,
+} from './format-reference.test-helpers.js';
+import { storedMatMul, storedMatMulTransposed } from './stored-matmul.js';
+import { WEIGHT_FORMATS, type WeightFormat } from './weight-format.js';
+import { weightStore } from './weight-store.js';
+
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function values(count: number, seed: number, scale = 1): Float32Array {
+  const next = random(seed);
+  return Float32Array.from({ length: count }, () => (next() * 2 - 1) * scale);
+}
+
+/** The weight as the format stores it, decoded by the float64 reference. */
+function referenceDecode(format: WeightFormat, source: Float32Array, cols: number): number[] {
+  if (format === 'f32') return Array.from(source);
+  if (format === 'bf16') {
+    const words = new Uint32Array(source.buffer.slice(0));
+    return Array.from(words, (word) => {
+      const rounded = ((word + 0x7fff + ((word >>> 16) & 1)) >>> 16) << 16;
+      return new Float32Array(new Uint32Array([rounded >>> 0]).buffer)[0]!;
+    });
+  }
+  if (format === 'f16') return Array.from(source, (value) => halfToNumber(numberToHalf(value)));
+  const out: number[] = [];
+  for (let row = 0; row < source.length / cols; row++) {
+    out.push(...decodeBlocks(format, encodeBlocks(format, source.subarray(row * cols, (row + 1) * cols))));
+  }
+  return out;
+}
+
+describe('stored weights', () => {
+  const rows = 40;
+  const cols = 96;
+  const source = values(rows * cols, 7, 0.5);
+
+  for (const format of WEIGHT_FORMATS) {
+    it(`${format}: stores as the reference quantizer/rounding does and decodes exactly`, () => {
+      const weight = weightStore().fromValues({ name: `w.${format}`, format, rows, cols, values: source });
+      const expected = referenceDecode(format, source, cols);
+      expect(Array.from(weight.readRows())).toEqual(expected.map(f32));
+      expect(Array.from(weight.readRows(5, 3))).toEqual(expected.slice(5 * cols, 8 * cols).map(f32));
+      if (format === 'q8_0' || format === 'q4_0') {
+        const bytes = weight.bytes(0, 1);
+        expect(Array.from(bytes)).toEqual(Array.from(encodeBlocks(format, source.subarray(0, cols))));
+      }
+      weight.dispose();
+    });
+
+    it(`${format}: y = x · Wᵀ for 1, 3, 8 and 21 rows, and dx = dy · W`, () => {
+      const weight = weightStore().fromValues({ name: `w.${format}`, format, rows, cols, values: source });
+      const w = referenceDecode(format, source, cols);
+      for (const count of [1, 3, 8, 21]) {
+        const x = values(count * cols, count, 2);
+        const y = new Float32Array(count * rows);
+        storedMatMul(weight, x, count, y);
+        let worst = 0;
+        for (let r = 0; r < count; r++) {
+          const xr = x.subarray(r * cols, (r + 1) * cols);
+          const act = format === 'q8_0' || format === 'q4_0' ? quantizeActivations(xr) : undefined;
+          for (let o = 0; o < rows; o++) {
+            let sum = 0;
+            for (let i = 0; i < cols; i++) {
+              const xi = act ? act.q[i]! * act.d[Math.floor(i / 32)]! : xr[i]!;
+              sum += xi * w[o * cols + i]!;
+            }
+            worst = Math.max(worst, Math.abs(y[r * rows + o]! - sum));
+          }
+        }
+        expect(worst, `${count} rows`).toBeLessThan(2e-5);
+        const dy = values(count * rows, 100 + count);
+        const dx = new Float32Array(count * cols);
+        storedMatMulTransposed(weight, dy, count, dx);
+        let worstT = 0;
+        for (let r = 0; r < count; r++) {
+          for (let i = 0; i < cols; i++) {
+            let sum = 0;
+            for (let o = 0; o < rows; o++) sum += dy[r * rows + o]! * w[o * cols + i]!;
+            worstT = Math.max(worstT, Math.abs(dx[r * cols + i]! - sum));
+          }
+        }
+        expect(worstT, `${count} rows, transposed`).toBeLessThan(2e-5);
+      }
+      weight.dispose();
+    });
+  }
+});
