@@ -4,9 +4,10 @@
 
 #include <wasm_simd128.h>
 
+#include "simd-math.h"
+
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-static inline v128_t splat(float value) { return wasm_f32x4_splat(value); }
 
 static inline float hsum(v128_t v) {
   return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
@@ -113,22 +114,6 @@ void rope(const float *x, const float *cs, const float *sn, float *y, int rows, 
 
 // ---- SwiGLU: y = silu(gate) ⊙ up, silu(g) = g·σ(g) ------------------------------------------------
 
-// e^x for x in [-86, 88] to about 1 ulp: x = n·ln2 + r (Cody–Waite), e^r by its degree-6 Taylor polynomial
-// (|r| ≤ ln2/2: error below 1.2e-7 relative), 2^n added into the exponent bits.
-static inline v128_t exp4(v128_t x) {
-  x = wasm_f32x4_min(wasm_f32x4_max(x, splat(-86.0f)), splat(88.0f));
-  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, splat(1.44269504089f)));
-  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, splat(0.693145751953125f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, splat(1.428606765330187e-06f)));
-  v128_t p = splat(1.0f / 720.0f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 120.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 24.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 6.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
-  return wasm_i32x4_add(p, wasm_i32x4_shl(wasm_i32x4_trunc_sat_f32x4(n), 23));
-}
 
 static inline v128_t sigmoid4(v128_t g) {
   return wasm_f32x4_div(splat(1.0f), wasm_f32x4_add(splat(1.0f), exp4(wasm_f32x4_neg(g))));

@@ -9,6 +9,7 @@
 #define JOB_STORED_MATMUL 2 // y[count, rows] = x[count, cols] · Wᵀ, W stored [rows, cols]: stored.c
 #define JOB_STORED_MATMUL_T 3 // dx[count, cols] = dy[count, rows] · W: stored.c
 #define JOB_CONVERT 4       // rows of one stored format into another: stored.c
+#define JOB_ATTENTION 5     // attention of query rows over a KV cache block: attention.c
 
 typedef struct {
   int kind;               // JOB_GEMM or JOB_PACKED_GEMV
@@ -44,7 +45,24 @@ typedef struct {
   int source_format;      // JOB_CONVERT: FMT_* of the source rows
 } stored_job_t;
 
+typedef struct {
+  int kind;               // JOB_ATTENTION
+  int next_unit;
+  unsigned q;             // f32 queries [batch][heads][queries][head_dim]
+  unsigned kv;            // cache block: K then V, each [batch][kv_heads][capacity][head_dim]
+  int batch, heads, kv_heads, queries, head_dim, capacity;
+  int keys;               // positions attended to (past + new)
+  float scale;
+  unsigned bias;          // f32 additive mask [bias_batch][queries][keys], or 0
+  int bias_batch;         // 1 (shared by every row) or batch
+  unsigned out;           // f32 [batch][heads][queries][head_dim]
+  int f16;                // the cache holds IEEE halves
+  unsigned scratch;       // thread t's scratch at scratch + t * scratch_bytes: keys + head_dim floats
+  unsigned scratch_bytes;
+} attention_job_t;
+
 void run_packed_gemv(job_t *job);
+void run_attention_job(attention_job_t *job, int thread);
 void run_stored_job(stored_job_t *job, int thread);
 void gemm_rect(const float *a, int a_rs, int a_cs, const float *b, int b_rs, int b_cs, float *c_base, int ldc, int m,
                int n, int k, float *scratch);

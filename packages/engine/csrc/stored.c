@@ -323,6 +323,10 @@ static void convert(stored_job_t *job, u8 *scratch) {
 }
 
 void run_stored_job(stored_job_t *job, int thread) {
+  if (job->kind == JOB_ATTENTION) {
+    run_attention_job((attention_job_t *)job, thread);
+    return;
+  }
   u8 *scratch = (u8 *)job->scratch + (u32)thread * job->scratch_bytes;
   int quantized = job->format == FMT_Q8_0 || job->format == FMT_Q4_0;
   if (job->kind == JOB_STORED_MATMUL) {

@@ -16,11 +16,11 @@ common="--target=wasm32 -msimd128 -mbulk-memory -mnontrapping-fptoint -O3 -nostd
   -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -Wl,--export=run_job -Wl,--export=scratch_floats"
 # shellcheck disable=SC2086
 $CC $common -o "$out/matmul-st.wasm" "$here/csrc/matmul.c" "$here/csrc/gemv-packed.c" "$here/csrc/stored.c" \
-  "$here/csrc/elementwise.c"
+  "$here/csrc/attention.c" "$here/csrc/elementwise.c"
 # shellcheck disable=SC2086
 $CC $common -matomics -mmutable-globals \
   -Wl,--shared-memory -Wl,--max-memory=4294967296 -o "$out/matmul-mt.wasm" "$here/csrc/matmul.c" \
-  "$here/csrc/gemv-packed.c" "$here/csrc/stored.c"
+  "$here/csrc/gemv-packed.c" "$here/csrc/stored.c" "$here/csrc/attention.c"
 if [ "$#" -eq 0 ]; then
   ts="$here/src/kernels/internal/matmul-wasm.ts"
   {

@@ -7,6 +7,8 @@ export {
 export { BackendError, EngineError, KernelError, WeightStoreError } from './errors.js';
 export type { KernelEngine, KernelState, UseKernelsOptions } from './kernels/use-kernels.js';
 export { activeKernels, kernelStats, useKernels } from './kernels/use-kernels.js';
+export { cachedAttention } from './kv/cached-attention.js';
+export { type KvFormat, KvStore, type KvStoreOptions } from './kv/kv-store.js';
 export { attention, repeatKv } from './ops/attention.js';
 export { embedding } from './ops/embedding.js';
 export { linear } from './ops/linear.js';

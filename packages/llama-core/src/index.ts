@@ -12,9 +12,19 @@ export {
   type WeightFormat,
 } from '@lawgpt/engine';
 export {
+  type CheckpointLinear,
+  type CheckpointTensor,
+  checkpointLinears,
+  checkpointName,
+  checkpointTensors,
+  type TensorPart,
+} from './checkpoint-layout.js';
+export {
   createLlamaConfig,
   type LlamaConfig,
   type LlamaConfigInit,
+  MODEL_TYPES,
+  type ModelType,
   parseLlamaConfig,
   type RopeScaling,
   readLlamaConfig,
@@ -51,6 +61,7 @@ export { topPProcessor } from './generation/top-p.js';
 export {
   type CheckVocabulariesOptions,
   checkVocabularies,
+  isPadding,
   VocabularyMismatchError,
 } from './generation/vocabulary-check.js';
 export {
@@ -58,9 +69,16 @@ export {
   type ExportGgufOptions,
   type ExportGgufResult,
   exportGguf,
+  GGUF_ARCHITECTURES,
   ggufTensorName,
   llamaMetadata,
 } from './gguf/export-gguf.js';
+export {
+  type GgufBpeVocabulary,
+  placeholderBpeVocabulary,
+  readGgufBpeVocabulary,
+  readGgufModelVocabulary,
+} from './gguf/gguf-bpe-vocabulary.js';
 export type { GgufHeader, GgufTensorInfo } from './gguf/gguf-header.js';
 export { GgufFile, type GgufTensorData } from './gguf/gguf-reader.js';
 export {
@@ -89,7 +107,7 @@ export {
   writeGguf,
 } from './gguf/gguf-writer.js';
 export { permuteForGguf, unpermuteFromGguf } from './gguf/rope-permute.js';
-export { KVCache } from './kv-cache.js';
+export { KVCache, type KVCacheOptions } from './kv-cache.js';
 export type { ForwardContext, LinearHook } from './layers/context.js';
 export { isGgufPath, type LoadModelOptions, type LoadReport, loadModel, readModelConfig } from './load.js';
 export type { LoadDtype, WeightStorage } from './load-weights.js';

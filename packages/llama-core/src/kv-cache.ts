@@ -1,43 +1,75 @@
-import * as tf from '@tensorflow/tfjs';
+import { cachedAttention, type KvFormat, KvStore } from '@lawgpt/engine';
+import type * as tf from '@tensorflow/tfjs';
+import type { LlamaConfig } from './config.js';
 import { InputError } from './errors.js';
 
+/** Options of {@link LlamaModel.createCache}. */
+export interface KVCacheOptions {
+  /** Element format of the cached keys and values: `f32` (default) or `f16` (half the memory). */
+  dtype?: KvFormat;
+  /** Positions reserved at first; the cache grows by doubling. Default 256. */
+  capacity?: number;
+}
+
 /**
- * Keys and values of past positions for incremental decoding: per layer
- * `[batch, kvHeads, pastLength, headDim]` (after RoPE, before the GQA repeat), plus the attention
- * mask seen so far. The tensors are owned by the cache: call `dispose()` when done.
+ * Keys and values of past positions for incremental decoding (after RoPE, before the GQA repeat), plus the
+ * attention mask seen so far. They live in the engine's memory ({@link KvStore}), outside tfjs's heap, and each
+ * step's keys are written in place. Call `dispose()` when done.
  */
 export class KVCache {
-  private keys: (tf.Tensor4D | undefined)[];
-  private values: (tf.Tensor4D | undefined)[];
+  private readonly store: KvStore;
   /** Attention mask over the cached positions, [batch][pastLength]; null while all ones. */
   mask: number[][] | null = null;
   /** Number of cached positions. */
   length = 0;
 
-  constructor(readonly numLayers: number) {
-    this.keys = new Array(numLayers).fill(undefined);
-    this.values = new Array(numLayers).fill(undefined);
+  constructor(
+    config: LlamaConfig,
+    { dtype = 'f32', capacity = Math.min(256, config.maxPositionEmbeddings) }: KVCacheOptions = {},
+  ) {
+    this.store = new KvStore({
+      layers: config.numHiddenLayers,
+      kvHeads: config.numKeyValueHeads,
+      headDim: config.headDim,
+      format: dtype,
+      capacity,
+    });
   }
 
-  /** Batch size of the cached tensors (undefined while empty). */
+  /** Number of layers. */
+  get numLayers(): number {
+    return this.store.layers;
+  }
+
+  /** Element format of the cached keys and values. */
+  get dtype(): KvFormat {
+    return this.store.format;
+  }
+
+  /** Batch size of the cache (undefined while empty). */
   get batchSize(): number | undefined {
-    return this.keys[0]?.shape[0];
+    return this.store.batch;
+  }
+
+  /** Bytes the cache occupies in the engine's memory. */
+  get bytes(): number {
+    return this.store.bytes;
   }
 
   /**
-   * Append a layer's new keys/values and return the full ones (kept; the previous ones are
-   * disposed). Call inside the forward pass; `commit()` advances `length` once all layers ran.
+   * Attention of a layer through the cache: stores this pass's keys and values after the `length` cached positions,
+   * then attends every query to all of them. Call inside the forward pass; `commit()` advances `length` once all
+   * layers ran. q: [batch, heads, seq, hd]; k, v: [batch, kvHeads, seq, hd]; bias over past + new positions.
    */
-  append(layer: number, keys: tf.Tensor4D, values: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] {
-    const oldKeys = this.keys[layer];
-    const oldValues = this.values[layer];
-    const newKeys = tf.keep(oldKeys ? tf.concat([oldKeys, keys], 2) : keys.clone());
-    const newValues = tf.keep(oldValues ? tf.concat([oldValues, values], 2) : values.clone());
-    oldKeys?.dispose();
-    oldValues?.dispose();
-    this.keys[layer] = newKeys;
-    this.values[layer] = newValues;
-    return [newKeys, newValues];
+  attend(
+    layer: number,
+    q: tf.Tensor4D,
+    k: tf.Tensor4D,
+    v: tf.Tensor4D,
+    bias: tf.Tensor4D | null,
+    scale: number,
+  ): tf.Tensor4D {
+    return cachedAttention(q, k, v, bias, { store: this.store, layer, position: this.length, scale });
   }
 
   /** Record that `added` positions were appended to every layer. */
@@ -55,24 +87,13 @@ export class KVCache {
         throw new InputError('reorder(rows)', `row indices in [0, ${batch})`, row);
       }
     }
-    const index = tf.tensor1d(rows, 'int32');
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      for (const store of [this.keys, this.values]) {
-        const old = store[layer];
-        if (!old) continue;
-        store[layer] = tf.keep(tf.gather(old, index, 0));
-        old.dispose();
-      }
-    }
-    index.dispose();
-    if (this.mask) this.mask = rows.map((row) => [...this.mask![row]]);
+    this.store.reorder(rows, this.length);
+    if (this.mask) this.mask = rows.map((row) => [...this.mask![row]!]);
   }
 
-  /** Free every cached tensor. */
+  /** Free the cached keys and values. */
   dispose(): void {
-    for (const tensor of [...this.keys, ...this.values]) tensor?.dispose();
-    this.keys.fill(undefined);
-    this.values.fill(undefined);
+    this.store.dispose();
     this.length = 0;
     this.mask = null;
   }

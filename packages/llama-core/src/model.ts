@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config.js';
 import { InputError, WeightError } from './errors.js';
 import { resolveMask, validateInputIds } from './forward-inputs.js';
-import { KVCache } from './kv-cache.js';
+import { KVCache, type KVCacheOptions } from './kv-cache.js';
 import { attentionBias, positionIds } from './layers/attention-mask.js';
 import { decoderBlock } from './layers/block.js';
 import type { ForwardContext, LinearHook } from './layers/context.js';
@@ -45,7 +45,11 @@ export interface RunResult {
 /** A weight of the model: a tfjs variable (float32, trainable) or an engine-held {@link StoredWeight} (frozen). */
 export type ModelWeight = tf.Variable | StoredWeight;
 
-/** A LLaMA causal LM on TensorFlow.js, numerically matching HF `LlamaForCausalLM` in float32. */
+/**
+ * A LLaMA-family causal LM on TensorFlow.js, numerically matching HF `LlamaForCausalLM` (and `Qwen2ForCausalLM`,
+ * `Qwen3ForCausalLM`, `InternLM2ForCausalLM`) in float32: one code path, the family's features switched on by
+ * the config (q/k/v biases, q/k norms, tied embeddings).
+ */
 export class LlamaModel {
   /** Hook applied to every linear layer's output (see {@link LinearHook}); used by LoRA. */
   linearHook: LinearHook | undefined;
@@ -57,6 +61,8 @@ export class LlamaModel {
   readonly stored: Map<string, StoredWeight>;
   private specs: Map<string, ParameterSpec>;
   private tiedHead: tf.Tensor2D | undefined;
+  /** The embedding values `tiedHead` was transposed from (an optimizer's assign gives new ones). */
+  private tiedHeadOf: object | undefined;
 
   constructor(
     /** The architecture. */
@@ -79,9 +85,9 @@ export class LlamaModel {
     this.refreshTiedHead();
   }
 
-  /** A fresh, empty KV cache for this model. */
-  createCache(): KVCache {
-    return new KVCache(this.config.numHiddenLayers);
+  /** A fresh, empty KV cache for this model (held in the engine's memory; `dtype: 'f16'` halves it). */
+  createCache(options: KVCacheOptions = {}): KVCache {
+    return new KVCache(this.config, options);
   }
 
   /** Logits [batch, seq, vocab] for `inputIds` (differentiable: usable inside `tf.variableGrads`). */
@@ -108,7 +114,9 @@ export class LlamaModel {
         bias: attentionBias(batch, seq, past, fullMask),
         parameter: (name) => this.parameter(name),
         linear: (module, x) => {
-          const y = linear(x, this.linearWeight(module));
+          let y = linear(x, this.linearWeight(module));
+          const bias = this.parameters.get(`${module}.bias`); // Qwen2's q/k/v (a 1-D float32 variable)
+          if (bias) y = tf.add(y, bias) as tf.Tensor2D;
           return hook ? hook(module, x, y) : y;
         },
       };
@@ -176,10 +184,18 @@ export class LlamaModel {
     return spec;
   }
 
-  /** Weight of a linear module (`lm_head` is the embedding when tied). */
+  /**
+   * Weight of a linear module (`lm_head` is the embedding when tied: while the embedding trains, its transpose is
+   * taken in the pass so the output layer's gradient reaches it; otherwise a cached transpose, renewed when the
+   * embedding's values change).
+   */
   private linearWeight(module: string): tf.Tensor2D | StoredWeight {
     if (module === 'lm_head' && this.config.tieWordEmbeddings) {
-      return this.tiedHead ?? (this.weight('model.embed_tokens.weight') as StoredWeight);
+      const embed = this.weight('model.embed_tokens.weight');
+      if (embed instanceof StoredWeight) return embed;
+      if (embed.trainable) return tf.transpose(embed as tf.Tensor2D);
+      if (this.tiedHeadOf !== embed.dataId) this.refreshTiedHead();
+      return this.tiedHead!;
     }
     const weight = this.weight(`${module}.weight`);
     return weight instanceof StoredWeight ? weight : (weight as tf.Tensor2D);
@@ -258,8 +274,12 @@ export class LlamaModel {
   private refreshTiedHead(): void {
     this.tiedHead?.dispose();
     this.tiedHead = undefined;
+    this.tiedHeadOf = undefined;
     const embed = this.parameters.get('model.embed_tokens.weight');
-    if (this.config.tieWordEmbeddings && embed) this.tiedHead = tf.keep(tf.transpose(embed as tf.Tensor2D));
+    if (this.config.tieWordEmbeddings && embed) {
+      this.tiedHead = tf.keep(tf.transpose(embed as tf.Tensor2D));
+      this.tiedHeadOf = embed.dataId;
+    }
   }
 
   /** Recompute parameter shapes after `config` changed (e.g. a resized vocabulary). */

@@ -18,6 +18,7 @@ import { rowBytes } from '@lawgpt/engine';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
 import { expect, it } from 'vitest';
+import { generate } from './generation/generate.js';
 import { loadModel } from './load.js';
 import type { LlamaModel } from './model.js';
 import { parameterSpecs } from './weights.js';
@@ -49,7 +50,7 @@ async function cacheDrift(model: LlamaModel, ids: number[]): Promise<number> {
 for (const fixture of ['s1', 's2'] as const) {
   describeWithShared(`weight formats (${fixture})`, [`fixtures/models/${fixture}/model`], () => {
     for (const { dtype, storage, bound } of CASES) {
-      it(`${dtype}${storage ? ' held by the engine' : ''}: logits within ${bound} of float32, the KV cache equal to the full pass`, async () => {
+      it(`${dtype}${storage ? ' held by the engine' : ''}: logits within ${bound} of float32, the KV cache agrees with the full pass`, async () => {
         const model = await loadModel(sharedPath('fixtures/models', fixture, 'model'), { dtype, storage });
         try {
           const golden = readGolden(sharedPath('fixtures/models', fixture, 'golden.json')).base.logits;
@@ -64,7 +65,11 @@ for (const fixture of ['s1', 's2'] as const) {
             expect(maxDiff).toBeLessThan(bound);
             if (dtype === 'f32') expect(argmaxEqual).toBe(true);
           }
-          expect(await cacheDrift(model, golden[2]!.input_ids[0]!)).toBeLessThan(1e-4);
+          // The cached path computes attention in its own kernel: float32-level differences, which Q8 activation
+          // rounding can turn into one rounding step here and there (≤ a tenth of the format's bound).
+          expect(await cacheDrift(model, golden[2]!.input_ids[0]!)).toBeLessThan(
+            dtype.startsWith('q') ? bound / 10 : 1e-4,
+          );
           // Every 2-D weight is held as asked (or as f16 where rows are not whole blocks), norms as f32.
           let expected = 0;
           for (const spec of parameterSpecs(model.config)) {
@@ -110,3 +115,38 @@ describeWithShared(
     });
   },
 );
+
+describeWithShared('f16 KV cache (s2)', ['fixtures/models/s2/model'], () => {
+  it('decodes token by token within 1e-3 of the golden logits (keys and values rounded to half), greedy tokens equal', async () => {
+    const model = await loadModel(sharedPath('fixtures/models/s2/model'));
+    try {
+      const golden = readGolden(sharedPath('fixtures/models/s2/golden.json')).base;
+      const record = golden.logits[2]!;
+      const ids = record.input_ids[0]!;
+      const vocab = model.config.vocabSize;
+      const cache = model.createCache({ dtype: 'f16' });
+      const steps = new Float32Array(ids.length * vocab);
+      steps.set(await model.forward([ids.slice(0, 5)], { cache }).data(), 0);
+      for (let t = 5; t < ids.length; t++)
+        steps.set(await model.forward([[ids[t]!]], { cache }).data(), t * vocab);
+      expect(cache.bytes).toBe(2 * model.config.numHiddenLayers * 2 * 256 * 16 * 2); // K+V, kv heads, capacity, hd, 2 bytes
+      cache.dispose();
+      const { maxDiff, argmaxEqual } = compareLogits(steps, vocab, record);
+      expect(maxDiff).toBeLessThan(1e-3);
+      expect(maxDiff).toBeGreaterThan(1e-7); // the cache really is half precision
+      expect(argmaxEqual).toBe(true);
+      const tokens: number[] = [];
+      for await (const chunk of generate({
+        model,
+        inputIds: golden.greedy.prompt,
+        maxNewTokens: golden.greedy.new_tokens.length,
+        eosTokenId: [],
+        kvCacheDtype: 'f16',
+      }))
+        tokens.push(...chunk.tokenIds);
+      expect(tokens).toEqual(golden.greedy.new_tokens);
+    } finally {
+      model.dispose();
+    }
+  });
+});

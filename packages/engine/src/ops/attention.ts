@@ -5,8 +5,8 @@ import { OP_KERNELS, runNamedOp } from './named-op.js';
  * Scaled dot-product attention with grouped KV heads.
  * q: [batch, heads, queries, headDim]; k, v: [batch, kvHeads, keys, headDim];
  * bias: additive mask [batch or 1, 1, queries, keys] (0 = attend, very negative = masked) or null.
- * KV heads are repeated explicitly (query head h uses kv head floor(h / groups), HF `repeat_kv`)
- * so every batched matMul has equal batch dimensions on both operands.
+ * Query head h uses kv head floor(h / groups) (HF `repeat_kv`): the queries of a group are folded into one matrix
+ * per kv head, so every batched matMul has equal batch dimensions on both operands and nothing is copied.
  * Returns [batch, heads, queries, headDim].
  */
 export function attention(
@@ -19,13 +19,19 @@ export function attention(
   const inputs: tf.NamedTensorMap = bias ? { q, k, v, bias } : { q, k, v };
   return runNamedOp(OP_KERNELS.attention, inputs, { scale }, () =>
     tf.tidy(() => {
-      const groups = q.shape[1] / k.shape[1];
-      const keys = repeatKv(k, groups);
-      const values = repeatKv(v, groups);
-      let scores = tf.mul(tf.matMul(q, keys, false, true), scale);
-      if (bias) scores = tf.add(scores, bias);
+      const [batch, heads, queries, headDim] = q.shape;
+      const [, kvHeads, keys] = k.shape;
+      const groups = heads / kvHeads;
+      // Query heads h = kv·groups + g share kv head kv: fold each group's queries into one matrix per kv head
+      // ([batch, kvHeads, groups·queries, hd], a reshape of q's memory) instead of repeating k and v.
+      const grouped = groups === 1 ? q : tf.reshape(q, [batch, kvHeads, groups * queries, headDim]);
+      let scores = tf.mul(tf.matMul(grouped, k, false, true), scale);
+      if (bias) {
+        scores = tf.add(tf.reshape(scores, [batch, heads, queries, keys]), bias);
+        if (groups > 1) scores = tf.reshape(scores, [batch, kvHeads, groups * queries, keys]);
+      }
       const probabilities = tf.softmax(scores, -1);
-      return tf.matMul(probabilities, values) as tf.Tensor4D;
+      return tf.reshape(tf.matMul(probabilities, v), [batch, heads, queries, headDim]) as tf.Tensor4D;
     }),
   );
 }

@@ -13,14 +13,14 @@ export const STORED_KERNELS = {
   gather: 'LawgptStoredGather',
 } as const;
 
-type Backend = tf.KernelBackend &
+export type Backend = tf.KernelBackend &
   Partial<WasmBackendLike> & {
     data?: { get(id: object): { values?: unknown } };
     makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
   };
 
 /** Float32 values of an input without copying where the backend allows it (wasm heap view, cpu array). */
-function inputValues(backend: Backend, tensor: tf.TensorInfo): Float32Array | Int32Array {
+export function inputValues(backend: Backend, tensor: tf.TensorInfo): Float32Array | Int32Array {
   if (backend.typedArrayFromHeap) return backend.typedArrayFromHeap(tensor) as Float32Array | Int32Array;
   const values = backend.data?.get(tensor.dataId)?.values;
   if (values instanceof Float32Array || values instanceof Int32Array) return values;
@@ -28,7 +28,11 @@ function inputValues(backend: Backend, tensor: tf.TensorInfo): Float32Array | In
 }
 
 /** A new float32 output of `shape` on `backend`, filled by `fill` (in place on the wasm heap). */
-function output(backend: Backend, shape: number[], fill: (values: Float32Array) => void): tf.TensorInfo {
+export function output(
+  backend: Backend,
+  shape: number[],
+  fill: (values: Float32Array) => void,
+): tf.TensorInfo {
   if (backend.makeOutput && backend.typedArrayFromHeap) {
     // makeOutput may grow the heap: take views of the inputs only inside `fill`, after it.
     const out = backend.makeOutput(shape, 'float32');

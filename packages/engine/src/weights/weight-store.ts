@@ -5,6 +5,17 @@ import { JOB_CONVERT, runStoredJob } from './internal/stored-job.js';
 import { StoredWeight, type StoredWeightInfo } from './stored-weight.js';
 import { canStore, GGML_TYPE_CODES, rowBytes, type WeightFormat } from './weight-format.js';
 
+/** A raw block of engine memory from {@link WeightStore.allocateBlock}. */
+export interface EngineBlock {
+  /** @internal The memory holding it. */
+  arena: Arena;
+  /** Byte address in that memory. */
+  address: number;
+  bytes: number;
+  /** Gives the block back (once). */
+  release(): void;
+}
+
 /** Rows of source data staged per conversion job (bytes). */
 const STAGE_BYTES = 32 << 20;
 
@@ -43,6 +54,42 @@ export class WeightStore {
     return this.arenas.length;
   }
 
+  /**
+   * A raw block of `bytes` in one of the engine's memories (e.g. a layer's KV cache), 64-byte aligned; give it back
+   * with `release()`. Blocks larger than one memory's weight space are refused.
+   */
+  allocateBlock(bytes: number, name: string): EngineBlock {
+    if (!Number.isInteger(bytes) || bytes <= 0 || bytes > ARENA_WEIGHT_LIMIT) {
+      throw new WeightStoreError(
+        name,
+        `a block of ${bytes} bytes does not fit one engine memory (${ARENA_WEIGHT_LIMIT})`,
+      );
+    }
+    const { arena, address } = this.place(bytes);
+    let live = true;
+    return {
+      arena,
+      address,
+      bytes,
+      release: () => {
+        if (!live) return;
+        live = false;
+        this.releaseBlock(arena, address, bytes);
+      },
+    };
+  }
+
+  /** First arena with room for `bytes`, else a new one. */
+  private place(bytes: number): { arena: Arena; address: number } {
+    for (const arena of this.arenas) {
+      const address = arena.allocate(bytes);
+      if (address !== undefined) return { arena, address };
+    }
+    const arena = new Arena(bytes);
+    this.arenas.push(arena);
+    return { arena, address: arena.allocate(bytes)! };
+  }
+
   /** A new weight of `info`'s shape and format; its bytes are unspecified until written. */
   create(info: StoredWeightInfo): StoredWeight {
     validate(info);
@@ -53,21 +100,8 @@ export class WeightStore {
         `${info.format} needs ${bytes} bytes, more than one engine memory holds (${ARENA_WEIGHT_LIMIT}); use a smaller format`,
       );
     }
-    let arena: Arena | undefined;
-    let address: number | undefined;
-    for (const candidate of this.arenas) {
-      address = candidate.allocate(bytes);
-      if (address !== undefined) {
-        arena = candidate;
-        break;
-      }
-    }
-    if (!arena) {
-      arena = new Arena(bytes);
-      this.arenas.push(arena);
-      address = arena.allocate(bytes);
-    }
-    return new StoredWeight(info, arena, address!, (weight) => this.release(weight));
+    const { arena, address } = this.place(bytes);
+    return new StoredWeight(info, arena, address, (weight) => this.release(weight));
   }
 
   /** A weight holding `values` (`rows · cols` float32, row-major) encoded in `format` on every thread. */
@@ -144,10 +178,14 @@ export class WeightStore {
   }
 
   private release(weight: StoredWeight): void {
-    weight.arena.release(weight.address, weight.byteLength);
-    if (weight.arena.held === 0) {
-      weight.arena.close();
-      this.arenas.splice(this.arenas.indexOf(weight.arena), 1);
+    this.releaseBlock(weight.arena, weight.address, weight.byteLength);
+  }
+
+  private releaseBlock(arena: Arena, address: number, bytes: number): void {
+    arena.release(address, bytes);
+    if (arena.held === 0) {
+      arena.close();
+      this.arenas.splice(this.arenas.indexOf(arena), 1);
     }
   }
 }

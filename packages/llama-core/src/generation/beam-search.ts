@@ -43,7 +43,7 @@ export async function beamSearch(options: BeamSearchOptions): Promise<GenerateCh
   const normalized = (beam: Beam) => beam.score / beam.tokens.length ** lengthPenalty;
   const finished: Hypothesis[] = [];
   let beams: Beam[] = [{ tokens: [], score: 0 }];
-  const cache = model.createCache();
+  const cache = model.createCache({ dtype: options.kvCacheDtype });
   try {
     let logits = await lastLogits(model, [promptIds], cache);
     for (let step = 1; step <= maxNewTokens; step++) {

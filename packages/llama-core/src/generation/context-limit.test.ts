@@ -115,18 +115,41 @@ describe('checkVocabularies', () => {
     const check = () =>
       checkVocabularies({
         tokenizerVocabSize: 500,
-        modelVocabSize: 512,
+        modelVocabSize: 520,
         tokenizer: 'tok.model',
         model: 'm/',
       });
     expect(check).toThrow(VocabularyMismatchError);
     expect(check).toThrow(
-      'the model m/ has a vocabulary of 512 ids but the tokenizer tok.model has 500: the model can generate ids 500–511',
+      'the model m/ has a vocabulary of 520 ids but the tokenizer tok.model has 500: the model can generate ids 500–519',
     );
     expect(check).toThrow(/Use the tokenizer the model was trained with, or resize the model to 500 ids/);
-    expect(() => checkVocabularies({ tokenizerVocabSize: 500, modelVocabSize: 512, resizes: true })).toThrow(
+    expect(() => checkVocabularies({ tokenizerVocabSize: 500, modelVocabSize: 520, resizes: true })).toThrow(
       VocabularyMismatchError,
     );
+  });
+
+  it("accepts a model's padding rows (a multiple of 64, < 1024 extra: Qwen's 151,936 for 151,669 ids), and generation never picks them", async () => {
+    expect(() => checkVocabularies({ tokenizerVocabSize: 151669, modelVocabSize: 151936 })).not.toThrow();
+    expect(() => checkVocabularies({ tokenizerVocabSize: 49953, modelVocabSize: 50944 })).not.toThrow();
+    expect(() => checkVocabularies({ tokenizerVocabSize: 32000, modelVocabSize: 49953 })).toThrow(
+      VocabularyMismatchError,
+    );
+    expect(() => checkVocabularies({ tokenizerVocabSize: 31000, modelVocabSize: 32064 })).toThrow(
+      VocabularyMismatchError,
+    );
+    const model = await createRandomModel(createLlamaConfig(base), { seed: 2 });
+    // a tokenizer of 40 ids on a 64-row model: every generated id is below 40, though the argmax often is not
+    const tokenizer = {
+      vocabSize: 40,
+      encode: (text: string) => Array.from(text, (char) => char.charCodeAt(0) % 40),
+      decode: (ids: number[]) => ids.map((id) => String.fromCharCode(65 + (id % 26))).join(''),
+    };
+    const unmasked = await collect({ model, inputIds: [1, 2, 3], maxNewTokens: 24, eosTokenId: [] });
+    expect(unmasked.flatMap((chunk) => chunk.tokenIds).some((id) => id >= 40)).toBe(true);
+    const masked = await collect({ model, tokenizer, inputIds: [1, 2, 3], maxNewTokens: 24, eosTokenId: [] });
+    expect(masked.flatMap((chunk) => chunk.tokenIds).every((id) => id < 40)).toBe(true);
+    model.dispose();
   });
 
   it('refuses a larger tokenizer unless the caller resizes; equal sizes pass', () => {
@@ -139,11 +162,11 @@ describe('checkVocabularies', () => {
     expect(() => checkVocabularies({ tokenizerVocabSize: 512, modelVocabSize: 512 })).not.toThrow();
     const error = (() => {
       try {
-        checkVocabularies({ tokenizerVocabSize: 500, modelVocabSize: 512 });
+        checkVocabularies({ tokenizerVocabSize: 500, modelVocabSize: 520 });
       } catch (caught) {
         return caught as VocabularyMismatchError;
       }
     })();
-    expect(error).toMatchObject({ tokenizerVocabSize: 500, modelVocabSize: 512 });
+    expect(error).toMatchObject({ tokenizerVocabSize: 500, modelVocabSize: 520 });
   });
 });

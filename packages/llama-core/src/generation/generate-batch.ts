@@ -67,7 +67,7 @@ export async function generateBatch(options: GenerateBatchOptions): Promise<Gene
     ...new Array(width - prompts[index].length).fill(0),
     ...prompts[index].map(() => 1),
   ]);
-  const cache = model.createCache();
+  const cache = model.createCache({ dtype: options.kvCacheDtype });
   try {
     let logits = await lastLogits(model, padded, cache, mask);
     for (let count = 1; active.length > 0; count++) {

@@ -51,6 +51,8 @@ export interface GenerateOptions {
    * context gets no new token.
    */
   allowLongContext?: boolean;
+  /** Element format of the KV cache: `f32` (default) or `f16` (half the memory for long contexts). */
+  kvCacheDtype?: 'f32' | 'f16';
   /** Receives warnings (each kind once per model): the context length reached or passed. Default `console.warn`. */
   onWarning?: (message: string) => void;
 }

@@ -43,7 +43,7 @@ export async function* generate(options: GenerateOptions): AsyncGenerator<Genera
   const rng = options.rng ?? createRng(options.seed ?? 0);
   const streamer = tokenizer ? new TextStreamer(tokenizer, promptIds, stopStrings) : undefined;
   const ids = [...promptIds];
-  const cache = model.createCache();
+  const cache = model.createCache({ dtype: options.kvCacheDtype });
   try {
     let logits = await lastLogits(model, [promptIds], cache);
     for (let count = 1; ; count++) {

@@ -21,10 +21,24 @@ export async function lastLogits(
   return Array.from({ length: batch }, (_, row) => values.slice(row * vocab, (row + 1) * vocab));
 }
 
-/** HF order: repetition penalty, then temperature, top-k, top-p, then the caller's processors. */
+/** Ids a tokenizer cannot decode (a model's padding rows beyond it, e.g. Qwen's) are never generated. */
+function maskBeyond(size: number): LogitsProcessor {
+  return (_ids, logits) => {
+    logits.fill(Number.NEGATIVE_INFINITY, size);
+    return logits;
+  };
+}
+
+/**
+ * HF order: repetition penalty, then temperature, top-k, top-p, then the caller's processors; before them, ids
+ * at or beyond the tokenizer's `vocabSize` are masked.
+ */
 export function samplingProcessor(options: GenerateOptions): LogitsProcessor {
   const { temperature, topK = 0, topP = 1, repetitionPenalty = 1, logitsProcessors = [] } = options;
   const processors: LogitsProcessor[] = [];
+  const decodable = options.tokenizer?.vocabSize;
+  if (decodable !== undefined && decodable < options.model.config.vocabSize)
+    processors.push(maskBeyond(decodable));
   if (repetitionPenalty !== 1) processors.push(repetitionPenaltyProcessor(repetitionPenalty));
   if (temperature !== undefined && temperature !== 0 && temperature !== 1)
     processors.push(temperatureProcessor(temperature));

@@ -7,4 +7,6 @@ export interface TextTokenizer {
   decode(ids: number[], options?: { skipSpecial?: boolean }): string;
   eosId?: number;
   bosId?: number;
+  /** Ids the tokenizer decodes; generation never picks an id at or beyond it (a model's padding rows). */
+  vocabSize?: number;
 }

@@ -36,9 +36,20 @@ export class VocabularyMismatchError extends LlamaError {
 }
 
 /**
+ * Rows a model has beyond its tokenizer only to round the matrix up for speed, as Qwen2.5 / Qwen3 (151,936 rows for
+ * 151,665–151,669 ids): the model's size is a multiple of 64 and fewer than 1,024 rows are extra. Generation never
+ * picks those ids (`generate` masks every id the tokenizer cannot decode).
+ */
+export function isPadding(modelVocabSize: number, tokenizerVocabSize: number): boolean {
+  const extra = modelVocabSize - tokenizerVocabSize;
+  return extra > 0 && extra < 1024 && modelVocabSize % 64 === 0;
+}
+
+/**
  * Check that a tokenizer and a model can work together, before any work starts. Refused, with a
  * {@link VocabularyMismatchError} naming both sizes and the fix:
- * - a model with more ids than the tokenizer: it can generate ids the tokenizer cannot decode;
+ * - a model with more ids than the tokenizer, unless the extra rows are padding ({@link isPadding}): it can
+ *   generate ids the tokenizer cannot decode;
  * - a tokenizer with more ids than the model (unless `resizes`): its ids have no embedding row.
  */
 export function checkVocabularies({
@@ -53,7 +64,7 @@ export function checkVocabularies({
   const fail = (message: string) => {
     throw new VocabularyMismatchError(message, tokenizerVocabSize, modelVocabSize, tokenizer, model);
   };
-  if (modelVocabSize > tokenizerVocabSize) {
+  if (modelVocabSize > tokenizerVocabSize && !isPadding(modelVocabSize, tokenizerVocabSize)) {
     fail(
       `${modelName} has a vocabulary of ${modelVocabSize} ids but ${tokenizerName} has ${tokenizerVocabSize}: ` +
         `the model can generate ids ${tokenizerVocabSize}–${modelVocabSize - 1}, which the tokenizer cannot decode. ` +
