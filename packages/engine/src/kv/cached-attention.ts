@@ -62,8 +62,12 @@ export function cachedAttention(
 ): tf.Tensor4D {
   ensureKernel();
   const inputs: tf.NamedTensorMap = bias ? { q, k, v, bias } : { q, k, v };
-  // biome-ignore lint/suspicious/noExplicitAny: runKernel's attrs type is NamedAttrMap
   return tf
     .engine()
-    .runKernel(CACHED_ATTENTION, inputs, { store, layer, position, scale } as any) as tf.Tensor4D;
+    .runKernel(CACHED_ATTENTION, inputs, {
+      store,
+      layer,
+      position,
+      scale,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

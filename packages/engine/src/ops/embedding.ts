@@ -13,8 +13,9 @@ export function embedding(table: tf.Tensor2D | StoredWeight, ids: number[]): tf.
   if (table instanceof StoredWeight) {
     table.check();
     ensureStoredKernels();
-    // biome-ignore lint/suspicious/noExplicitAny: runKernel's attrs type is NamedAttrMap
-    const rows = tf.engine().runKernel(STORED_KERNELS.gather, { indices }, { weight: table } as any);
+    const rows = tf
+      .engine()
+      .runKernel(STORED_KERNELS.gather, { indices }, { weight: table } as unknown as tf.NamedAttrMap);
     indices.dispose();
     return rows as tf.Tensor2D;
   }

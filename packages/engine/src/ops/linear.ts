@@ -14,8 +14,9 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D | StoredWeight): tf.T
   if (weight instanceof StoredWeight) {
     weight.check();
     ensureStoredKernels();
-    // biome-ignore lint/suspicious/noExplicitAny: runKernel's attrs type is NamedAttrMap
-    return tf.engine().runKernel(STORED_KERNELS.matMul, { x }, { weight } as any) as tf.Tensor2D;
+    return tf
+      .engine()
+      .runKernel(STORED_KERNELS.matMul, { x }, { weight } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
   }
   return runNamedOp(OP_KERNELS.linear, { x, weight }, {}, () => tf.matMul(x, weight));
 }
