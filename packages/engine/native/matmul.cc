@@ -4,11 +4,13 @@
 //
 // JS: matmul(a, b, c, aOffsets, bOffsets, m, n, k, transA, transB, threads) with Float32Array a, b, c (any
 // ArrayBuffer, e.g. tfjs's wasm heap: zero copies), Int32Array offsets (element offset of each output batch's A
-// and B matrix). isa() → "avx512" | "avx2" | "generic".
+// and B matrix). storedMatmul / storedMatmulT(w, format, rows, cols, x, count, y, threads): products with a weight
+// in a stored format (stored-kernels.h). isa() → "avx512" | "avx2" | "generic".
 #include <node_api.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
@@ -25,6 +27,7 @@
 namespace {
 
 #include "matmul-kernels.h"
+#include "stored-kernels.h"
 
 // ---- ISA selection ---------------------------------------------------------------------------------
 
@@ -224,6 +227,8 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+#include "stored-glue.h"
+
 napi_value IsaName(napi_env env, napi_callback_info) {
   napi_value out;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &out);
@@ -234,6 +239,10 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "matmul", NAPI_AUTO_LENGTH, Matmul, nullptr, &fn);
   napi_set_named_property(env, exports, "matmul", fn);
+  napi_create_function(env, "storedMatmul", NAPI_AUTO_LENGTH, StoredMatmul, nullptr, &fn);
+  napi_set_named_property(env, exports, "storedMatmul", fn);
+  napi_create_function(env, "storedMatmulT", NAPI_AUTO_LENGTH, StoredMatmulT, nullptr, &fn);
+  napi_set_named_property(env, exports, "storedMatmulT", fn);
   napi_create_function(env, "isa", NAPI_AUTO_LENGTH, IsaName, nullptr, &fn);
   napi_set_named_property(env, exports, "isa", fn);
   return exports;

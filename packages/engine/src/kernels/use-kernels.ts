@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { KernelError } from '../errors.js';
+import { setNativeStoredProducts } from '../weights/stored-matmul.js';
 import { verifyOnBackend } from './backend-check.js';
 import { batchMatMulGradConfig } from './batch-mat-mul-gradient.js';
 import { ELEMENTWISE_KERNELS, setElementwiseKernels } from './elementwise-kernels.js';
 import { setZeroCopyIdentity } from './identity-kernel.js';
+import { enginePool } from './internal/engine-pool.js';
 import { loadNativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import type { MatMulEngine } from './matmul-engine.js';
@@ -200,6 +202,8 @@ function install(engine: MatMulEngine, state: KernelState): void {
 export function useKernels(options: UseKernelsOptions = {}): KernelState {
   const { requested, source } = resolveEngine(options);
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  // The stored-weight and KV-cache kernels run on the engine's pool with the same number of threads.
+  enginePool(threads);
   stockConfig ??= tf.getKernel(tf.BatchMatMul, 'wasm');
   if (!stockConfig) {
     const expected =
@@ -215,9 +219,13 @@ export function useKernels(options: UseKernelsOptions = {}): KernelState {
 
   const state: KernelState = { requested, source, engine: 'stock', threads: 1, kernels: [], fallbacks: [] };
   let engine: MatMulEngine | undefined;
+  setNativeStoredProducts(undefined);
   if (requested === 'native') {
     const native = startNativeEngine(threads, state);
-    if (native) state.isa = native.isa;
+    if (native) {
+      state.isa = native.isa;
+      setNativeStoredProducts(loadNativeAddon().addon, threads);
+    }
     engine = native;
   }
   if (requested !== 'stock' && !engine) engine = startWasmEngine(threads, state);

@@ -62,12 +62,10 @@ export function cachedAttention(
 ): tf.Tensor4D {
   ensureKernel();
   const inputs: tf.NamedTensorMap = bias ? { q, k, v, bias } : { q, k, v };
-  return tf
-    .engine()
-    .runKernel(CACHED_ATTENTION, inputs, {
-      store,
-      layer,
-      position,
-      scale,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  return tf.engine().runKernel(CACHED_ATTENTION, inputs, {
+    store,
+    layer,
+    position,
+    scale,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

@@ -1,4 +1,5 @@
 import { enginePool } from '../kernels/internal/engine-pool.js';
+import type { NativeAddon } from '../kernels/internal/native-addon.js';
 import { ARENA_MAX_BYTES, align } from './internal/arena.js';
 import { JOB_STORED_MATMUL, JOB_STORED_MATMUL_T, runStoredJob } from './internal/stored-job.js';
 import type { StoredWeight } from './stored-weight.js';
@@ -14,6 +15,13 @@ const ACTIVATION_BLOCK = 36;
 const OPERAND_BYTES = 256 << 20;
 
 let gemmScratchBytes: number | undefined;
+/** The native addon, when `useKernels({ engine: 'native' })` installed it: products then read the memory in place. */
+let native: { addon: NativeAddon; threads: number } | undefined;
+
+/** @internal Route stored products to the native addon (or back to the WASM kernels with undefined). */
+export function setNativeStoredProducts(addon: NativeAddon | undefined, threads = 1): void {
+  native = addon && typeof addon.storedMatmul === 'function' ? { addon, threads } : undefined;
+}
 
 function gemmScratch(weight: StoredWeight): number {
   gemmScratchBytes ??= (weight.arena.exports.scratch_floats as () => number)() * 4;
@@ -32,6 +40,11 @@ function chunkRows(weight: StoredWeight, count: number, perRow: number, fixed: n
  */
 export function storedMatMul(weight: StoredWeight, x: Float32Array, count: number, y: Float32Array): void {
   weight.check();
+  if (native) {
+    const { rows, cols } = weight;
+    native.addon.storedMatmul(weight.bytes(), weight.ggmlType, rows, cols, x, count, y, native.threads);
+    return;
+  }
   const { rows, cols, arena } = weight;
   const quantized = isQuantized(weight.format);
   const threads = enginePool().threads;

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend.js';
+import { hasNativeAddon } from '../kernels/internal/native-addon.js';
+import { useKernels } from '../kernels/use-kernels.js';
 import {
   decodeBlocks,
   encodeBlocks,
@@ -45,6 +48,10 @@ function referenceDecode(format: WeightFormat, source: Float32Array, cols: numbe
   return out;
 }
 
+// The native addon is an opt-in build (npm run build:native -w packages/engine; CI builds it).
+const ENGINES = hasNativeAddon() ? (['wasm', 'native'] as const) : (['wasm'] as const);
+if (!hasNativeAddon()) console.warn('[skip] native stored products: the addon is not built');
+
 describe('stored weights', () => {
   const rows = 40;
   const cols = 96;
@@ -63,41 +70,54 @@ describe('stored weights', () => {
       weight.dispose();
     });
 
-    it(`${format}: y = x · Wᵀ for 1, 3, 8 and 21 rows, and dx = dy · W`, () => {
-      const weight = weightStore().fromValues({ name: `w.${format}`, format, rows, cols, values: source });
-      const w = referenceDecode(format, source, cols);
-      for (const count of [1, 3, 8, 21]) {
-        const x = values(count * cols, count, 2);
-        const y = new Float32Array(count * rows);
-        storedMatMul(weight, x, count, y);
-        let worst = 0;
-        for (let r = 0; r < count; r++) {
-          const xr = x.subarray(r * cols, (r + 1) * cols);
-          const act = format === 'q8_0' || format === 'q4_0' ? quantizeActivations(xr) : undefined;
-          for (let o = 0; o < rows; o++) {
-            let sum = 0;
-            for (let i = 0; i < cols; i++) {
-              const xi = act ? act.q[i]! * act.d[Math.floor(i / 32)]! : xr[i]!;
-              sum += xi * w[o * cols + i]!;
+    it.each(ENGINES)(
+      `${format}: y = x · Wᵀ for 1, 3, 8 and 21 rows, and dx = dy · W (%s products)`,
+      async (engine) => {
+        if (engine === 'native') {
+          await selectBackend({ backend: 'wasm' });
+          const state = useKernels({ engine: 'native' });
+          if (state.engine !== 'native') {
+            console.warn(`[skip] native stored products: ${state.fallbacks.join('; ')}`);
+            useKernels();
+            return;
+          }
+        }
+        const weight = weightStore().fromValues({ name: `w.${format}`, format, rows, cols, values: source });
+        const w = referenceDecode(format, source, cols);
+        for (const count of [1, 3, 8, 21]) {
+          const x = values(count * cols, count, 2);
+          const y = new Float32Array(count * rows);
+          storedMatMul(weight, x, count, y);
+          let worst = 0;
+          for (let r = 0; r < count; r++) {
+            const xr = x.subarray(r * cols, (r + 1) * cols);
+            const act = format === 'q8_0' || format === 'q4_0' ? quantizeActivations(xr) : undefined;
+            for (let o = 0; o < rows; o++) {
+              let sum = 0;
+              for (let i = 0; i < cols; i++) {
+                const xi = act ? act.q[i]! * act.d[Math.floor(i / 32)]! : xr[i]!;
+                sum += xi * w[o * cols + i]!;
+              }
+              worst = Math.max(worst, Math.abs(y[r * rows + o]! - sum));
             }
-            worst = Math.max(worst, Math.abs(y[r * rows + o]! - sum));
           }
-        }
-        expect(worst, `${count} rows`).toBeLessThan(2e-5);
-        const dy = values(count * rows, 100 + count);
-        const dx = new Float32Array(count * cols);
-        storedMatMulTransposed(weight, dy, count, dx);
-        let worstT = 0;
-        for (let r = 0; r < count; r++) {
-          for (let i = 0; i < cols; i++) {
-            let sum = 0;
-            for (let o = 0; o < rows; o++) sum += dy[r * rows + o]! * w[o * cols + i]!;
-            worstT = Math.max(worstT, Math.abs(dx[r * cols + i]! - sum));
+          expect(worst, `${count} rows`).toBeLessThan(2e-5);
+          const dy = values(count * rows, 100 + count);
+          const dx = new Float32Array(count * cols);
+          storedMatMulTransposed(weight, dy, count, dx);
+          let worstT = 0;
+          for (let r = 0; r < count; r++) {
+            for (let i = 0; i < cols; i++) {
+              let sum = 0;
+              for (let o = 0; o < rows; o++) sum += dy[r * rows + o]! * w[o * cols + i]!;
+              worstT = Math.max(worstT, Math.abs(dx[r * cols + i]! - sum));
+            }
           }
+          expect(worstT, `${count} rows, transposed`).toBeLessThan(2e-5);
         }
-        expect(worstT, `${count} rows, transposed`).toBeLessThan(2e-5);
-      }
-      weight.dispose();
-    });
+        weight.dispose();
+        if (engine === 'native') useKernels();
+      },
+    );
   }
 });

@@ -18,6 +18,28 @@ export interface NativeAddon {
     transposeB: boolean,
     threads: number,
   ): void;
+  /** y = x · Wᵀ with W in a stored format (ggml type code) viewed as bytes; see native/stored-glue.h. */
+  storedMatmul(
+    w: Uint8Array,
+    format: number,
+    rows: number,
+    cols: number,
+    x: Float32Array,
+    count: number,
+    y: Float32Array,
+    threads: number,
+  ): void;
+  /** dx = dy · W, arguments as {@link storedMatmul} (x = dy [count, rows], y = dx [count, cols]). */
+  storedMatmulT(
+    w: Uint8Array,
+    format: number,
+    rows: number,
+    cols: number,
+    dy: Float32Array,
+    count: number,
+    dx: Float32Array,
+    threads: number,
+  ): void;
   /** Micro-kernel chosen at load: `avx512`, `avx2` or `generic`. */
   isa(): string;
 }
@@ -52,4 +74,9 @@ export function loadNativeAddon(): { addon?: NativeAddon; problem?: string } {
     loaded = { problem: `${path} failed to load: ${(error as Error).message}` };
   }
   return loaded;
+}
+
+/** True when the addon was built (it may still fail to load; see {@link loadNativeAddon}). */
+export function hasNativeAddon(): boolean {
+  return locate() !== undefined;
 }

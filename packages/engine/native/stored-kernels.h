@@ -1,0 +1,200 @@
+// LawGPT.js native products with stored weights (F32, F16, BF16, Q8_0, Q4_0): the semantics of csrc/stored.c
+// (see there), with AVX2 + FMA + F16C dot products picked at run time and portable ones elsewhere. Prefill and
+// gradient products widen blocks of the weight and reuse the f32 GEMM of matmul-kernels.h. Included once by
+// matmul.cc (inside its anonymous namespace), after matmul-kernels.h.
+#pragma once
+
+
+
+constexpr int FMT_F32 = 0, FMT_F16 = 1, FMT_Q4_0 = 2, FMT_Q8_0 = 8, FMT_BF16 = 30;
+constexpr int QK = 32, Q8_BYTES = 34, Q4_BYTES = 18, ACT_BYTES = 36;
+
+inline uint32_t bits_of(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline float float_of(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+inline float half_to_float(uint16_t h) {
+  uint32_t magnitude = (uint32_t)(h & 0x7fff) << 13;
+  float f = (h & 0x7c00) == 0x7c00 ? float_of(magnitude | 0x7f800000) : float_of(magnitude) * 0x1p112f;
+  return (h & 0x8000) ? -f : f;
+}
+
+// Round to nearest even, as csrc/stored.c.
+inline uint16_t float_to_half(float f) {
+  uint32_t w = bits_of(f), sign = (w >> 16) & 0x8000, a = w & 0x7fffffff;
+  if (a > 0x7f800000) return (uint16_t)(sign | 0x7e00);
+  if (a >= 0x477ff000) return (uint16_t)(sign | 0x7c00);
+  if (a < 0x38800000) {
+    volatile float shifted = float_of(a) + 0.5f;  // keep the float add (no excess precision)
+    return (uint16_t)(sign | (bits_of(shifted) - 0x3f000000));
+  }
+  a += 0xfff + ((a >> 13) & 1);
+  return (uint16_t)(sign | ((a - 0x38000000) >> 13));
+}
+
+inline uint16_t load_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+
+inline size_t stored_row_bytes(int format, int cols) {
+  switch (format) {
+    case FMT_F32: return (size_t)cols * 4;
+    case FMT_F16:
+    case FMT_BF16: return (size_t)cols * 2;
+    case FMT_Q8_0: return (size_t)(cols / QK) * Q8_BYTES;
+    case FMT_Q4_0: return (size_t)(cols / QK) * Q4_BYTES;
+    default: return 0;
+  }
+}
+
+// llama.cpp's x86 activation quantization, bit for bit as csrc/stored.c: d = f16(amax / 127) kept widened,
+// q = round-half-even(x · (127 / amax)).
+inline void quantize_activations(const float *x, int cols, uint8_t *dst) {
+  for (int b = 0; b < cols / QK; b++, x += QK, dst += ACT_BYTES) {
+    float amax = 0.0f;
+    for (int j = 0; j < QK; j++) amax = std::fabs(x[j]) > amax ? std::fabs(x[j]) : amax;
+    float d = half_to_float(float_to_half(amax / 127.0f));
+    std::memcpy(dst, &d, 4);
+    float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+    for (int j = 0; j < QK; j++) dst[4 + j] = (uint8_t)(int8_t)(int)std::nearbyint(x[j] * id);
+  }
+}
+
+// ---- decoding to float32 -----------------------------------------------------------------------------
+
+inline void decode_range(int format, const uint8_t *row, int c0, int count, float *dst) {
+  if (format == FMT_F32) {
+    std::memcpy(dst, row + (size_t)c0 * 4, (size_t)count * 4);
+  } else if (format == FMT_BF16) {
+    for (int j = 0; j < count; j++) dst[j] = float_of((uint32_t)load_u16(row + 2 * ((size_t)c0 + j)) << 16);
+  } else if (format == FMT_F16) {
+    for (int j = 0; j < count; j++) dst[j] = half_to_float(load_u16(row + 2 * ((size_t)c0 + j)));
+  } else if (format == FMT_Q8_0) {
+    const uint8_t *block = row + (size_t)(c0 / QK) * Q8_BYTES;
+    for (int j = 0; j < count; j += QK, block += Q8_BYTES) {
+      float d = half_to_float(load_u16(block));
+      for (int i = 0; i < QK; i++) dst[j + i] = d * (float)(int8_t)block[2 + i];
+    }
+  } else if (format == FMT_Q4_0) {
+    const uint8_t *block = row + (size_t)(c0 / QK) * Q4_BYTES;
+    for (int j = 0; j < count; j += QK, block += Q4_BYTES) {
+      float d = half_to_float(load_u16(block));
+      for (int i = 0; i < 16; i++) {
+        dst[j + i] = d * (float)((block[2 + i] & 15) - 8);
+        dst[j + i + 16] = d * (float)((block[2 + i] >> 4) - 8);
+      }
+    }
+  }
+}
+
+// ---- dot products: portable ---------------------------------------------------------------------------
+
+inline float dot_float_generic(int format, const uint8_t *row, const float *x, int cols) {
+  float s[8] = {0};
+  for (int j = 0; j < cols; j++) {
+    float w;
+    if (format == FMT_F32) std::memcpy(&w, row + 4 * (size_t)j, 4);
+    else if (format == FMT_BF16) w = float_of((uint32_t)load_u16(row + 2 * (size_t)j) << 16);
+    else w = half_to_float(load_u16(row + 2 * (size_t)j));
+    s[j & 7] += w * x[j];
+  }
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+inline float dot_quant_generic(int format, const uint8_t *row, const uint8_t *act, int cols) {
+  float sum = 0.0f;
+  int block_bytes = format == FMT_Q8_0 ? Q8_BYTES : Q4_BYTES;
+  for (int b = 0; b < cols / QK; b++, row += block_bytes, act += ACT_BYTES) {
+    int isum = 0;
+    for (int i = 0; i < QK; i++) {
+      int w = format == FMT_Q8_0 ? (int8_t)row[2 + i] : ((i < 16 ? row[2 + i] & 15 : row[2 + i - 16] >> 4) - 8);
+      isum += w * (int8_t)act[4 + i];
+    }
+    float dx;
+    std::memcpy(&dx, act, 4);
+    sum += (half_to_float(load_u16(row)) * dx) * (float)isum;
+  }
+  return sum;
+}
+
+// ---- dot products: AVX2 + FMA + F16C ------------------------------------------------------------------
+
+#ifdef LAWGPT_X86
+__attribute__((target("avx2,fma,f16c"))) inline float hsum256(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+__attribute__((target("avx2,fma,f16c"))) inline __m256 widen8(int format, const uint8_t *row, int j) {
+  if (format == FMT_F32) return _mm256_loadu_ps((const float *)(row + 4 * (size_t)j));
+  __m128i h = _mm_loadu_si128((const __m128i *)(row + 2 * (size_t)j));
+  if (format == FMT_F16) return _mm256_cvtph_ps(h);
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+__attribute__((target("avx2,fma,f16c"))) float dot_float_avx2(int format, const uint8_t *row, const float *x, int cols) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  int j = 0;
+  for (; j + 32 <= cols; j += 32) {
+    s0 = _mm256_fmadd_ps(widen8(format, row, j), _mm256_loadu_ps(x + j), s0);
+    s1 = _mm256_fmadd_ps(widen8(format, row, j + 8), _mm256_loadu_ps(x + j + 8), s1);
+    s2 = _mm256_fmadd_ps(widen8(format, row, j + 16), _mm256_loadu_ps(x + j + 16), s2);
+    s3 = _mm256_fmadd_ps(widen8(format, row, j + 24), _mm256_loadu_ps(x + j + 24), s3);
+  }
+  for (; j + 8 <= cols; j += 8) s0 = _mm256_fmadd_ps(widen8(format, row, j), _mm256_loadu_ps(x + j), s0);
+  float sum = hsum256(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+  return sum + (j < cols ? dot_float_generic(format, row + (format == FMT_F32 ? 4 : 2) * (size_t)j, x + j, cols - j) : 0.0f);
+}
+
+// 32 weights of a block as int8: Q8_0 as stored, Q4_0 nibbles minus 8 (values 0–15 low half, 16–31 high half).
+__attribute__((target("avx2,fma,f16c"))) inline __m256i block_weights(int format, const uint8_t *block) {
+  if (format == FMT_Q8_0) return _mm256_loadu_si256((const __m256i *)(block + 2));
+  __m128i qs = _mm_loadu_si128((const __m128i *)(block + 2));
+  __m256i both = _mm256_set_m128i(_mm_srli_epi16(qs, 4), qs);
+  return _mm256_sub_epi8(_mm256_and_si256(both, _mm256_set1_epi8(15)), _mm256_set1_epi8(8));
+}
+
+__attribute__((target("avx2,fma,f16c"))) float dot_quant_avx2(int format, const uint8_t *row, const uint8_t *act, int cols) {
+  const int block_bytes = format == FMT_Q8_0 ? Q8_BYTES : Q4_BYTES;
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
+  const int blocks = cols / QK;
+  for (int b = 0; b < blocks; b++, row += block_bytes, act += ACT_BYTES) {
+    __m256i w = block_weights(format, row);
+    __m256i a = _mm256_loadu_si256((const __m256i *)(act + 4));
+    // |w| · sign(w)·a: unsigned × signed bytes summed in pairs (|products| ≤ 127·127, no saturation), then quads.
+    __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w));
+    __m256 sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones));
+    float dx;
+    std::memcpy(&dx, act, 4);
+    __m256 scale = _mm256_set1_ps(_cvtsh_ss(load_u16(row)) * dx);
+    if (b & 1) acc1 = _mm256_fmadd_ps(sums, scale, acc1);
+    else acc0 = _mm256_fmadd_ps(sums, scale, acc0);
+  }
+  return hsum256(_mm256_add_ps(acc0, acc1));
+}
+#endif
+
+using FloatDot = float (*)(int, const uint8_t *, const float *, int);
+using QuantDot = float (*)(int, const uint8_t *, const uint8_t *, int);
+
+struct StoredIsa {
+  FloatDot dot_float;
+  QuantDot dot_quant;
+};
+
+inline StoredIsa select_stored_isa() {
+#ifdef LAWGPT_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
+    return {dot_float_avx2, dot_quant_avx2};
+#endif
+  return {dot_float_generic, dot_quant_generic};
+}
