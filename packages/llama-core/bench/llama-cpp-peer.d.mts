@@ -45,6 +45,10 @@ export interface LlamaCppDecodeSpeed {
   tokens: number;
   threads: number;
   promptTokens: number;
+  /** Seconds to evaluate the prompt and sample the first token. */
+  promptSeconds: number;
+  /** Seconds llama.cpp took to load the file. */
+  loadSeconds: number;
   /** Greedy ids: the first follows the prompt, then the `tokens` timed ones. */
   generated: number[];
 }

@@ -18,7 +18,7 @@
  *     `kvCacheType` 'F32' keeps the whole computation in float32 (llama.cpp's default cache is F16).
  *
  *   llamaCppDecodeSpeed({ ggufPath, promptTokens, tokens, threads = 2, kvCacheType = 'F16' })
- *     → { tokensPerSecond, seconds, tokens, threads, promptTokens, generated: number[] }
+ *     → { tokensPerSecond, seconds, tokens, threads, promptTokens, promptSeconds, loadSeconds, generated: number[] }
  *     Greedy decoding, one token per llama.cpp decode, after evaluating `promptTokens`. Only the decode is
  *     timed: from the first generated token (prompt evaluated) to `tokens` further tokens; EOS does not stop it.
  *
@@ -74,7 +74,9 @@ async function requireLlama() {
 /** Load a model and one sequence; `use` runs with it and everything is disposed after. */
 async function withSequence({ ggufPath, contextSize, threads, kvCacheType }, use) {
   const llama = await requireLlama();
+  const loadStarted = performance.now();
   const model = await llama.loadModel({ modelPath: ggufPath, gpuLayers: 0 });
+  model.loadSeconds = (performance.now() - loadStarted) / 1000;
   try {
     const context = await model.createContext({
       contextSize,
@@ -148,9 +150,10 @@ export async function llamaCppDecodeSpeed({
     throw new Error('promptTokens must be non-empty');
   return withSequence(
     { ggufPath, contextSize: roundUp(promptTokens.length + tokens + 2), threads, kvCacheType },
-    async (sequence) => {
+    async (sequence, model) => {
       const generated = [];
       let started = 0;
+      const promptStarted = performance.now();
       const iterator = sequence.evaluate(promptTokens, { temperature: 0, yieldEogToken: true });
       for await (const token of iterator) {
         if (generated.length === 0) started = performance.now();
@@ -164,6 +167,9 @@ export async function llamaCppDecodeSpeed({
         tokens,
         threads,
         promptTokens: promptTokens.length,
+        // The prompt's evaluation and the first token's, timed together.
+        promptSeconds: (started - promptStarted) / 1000,
+        loadSeconds: model.loadSeconds,
         generated,
       };
     },
