@@ -14,7 +14,14 @@ const temporary: string[] = [];
 function copyOfNative(): string {
   const directory = mkdtempSync(join(tmpdir(), 'lawgpt-native-'));
   temporary.push(directory);
-  for (const file of ['binding.gyp', 'matmul.cc', 'matmul-kernels.h', 'build-native.cjs'])
+  for (const file of [
+    'binding.gyp',
+    'matmul.cc',
+    'matmul-kernels.h',
+    'stored-kernels.h',
+    'stored-glue.h',
+    'build-native.cjs',
+  ])
     copyFileSync(join(nativeDir, file), join(directory, file));
   return directory;
 }

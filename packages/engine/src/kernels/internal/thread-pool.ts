@@ -7,8 +7,15 @@ import { type WasmMemory, type WasmModule, webAssembly } from './webassembly.js'
  * participates; `run` is synchronous (Atomics.wait on the main thread). Memories are attached and detached while
  * the workers wait, through a message port each that the worker reads synchronously.
  *
+ * A job is done when its units are: `run` returns once the caller has claimed the last unit and every worker that
+ * joined has left, without waiting for workers that never woke up (on a busy machine a descheduled worker used to
+ * hold every product for a whole time slice). A worker joins only while the job is open (ACTIVE then CLOSED, both
+ * sequentially consistent, so either the caller sees it or it sees the job closed). Attaching and detaching wait
+ * for every worker.
+ *
  * Control block (int32 slots of its own SharedArrayBuffer): 0 generation, 1 command, 2 job address, 3 thread count,
- * 4 finished workers, 5 failures, 6 memory slot.
+ * 4 finished workers (attach/detach), 5 failures, 6 memory slot, 7 stamp (the generation the command slots hold,
+ * -1 while they are written), 8 workers inside a job, 9 the last closed job's generation.
  */
 const GENERATION = 0;
 const COMMAND = 1;
@@ -17,6 +24,9 @@ const THREADS = 3;
 const FINISHED = 4;
 const FAILURES = 5;
 const SLOT = 6;
+const STAMP = 7;
+const ACTIVE = 8;
+const CLOSED = 9;
 const RUN = 1;
 const EXIT = 2;
 const ATTACH = 3;
@@ -35,19 +45,35 @@ for (;;) {
   // a small job every few hundred microseconds.
   for (let spin = 0; spin < ${SPIN} && Atomics.load(control, ${GENERATION}) === seen; spin++);
   Atomics.wait(control, ${GENERATION}, seen);
-  seen = Atomics.load(control, ${GENERATION});
+  const generation = Atomics.load(control, ${GENERATION});
+  seen = generation;
+  // The command slots, read consistently: the stamp before and after names this generation.
   const command = Atomics.load(control, ${COMMAND});
+  const slot = Atomics.load(control, ${SLOT});
+  const job = Atomics.load(control, ${JOB});
+  const threads = Atomics.load(control, ${THREADS});
+  if (Atomics.load(control, ${STAMP}) !== generation) continue;
   if (command === ${EXIT}) break;
+  if (command === ${RUN}) {
+    Atomics.add(control, ${ACTIVE}, 1);
+    if (Atomics.load(control, ${CLOSED}) !== generation) {
+      try {
+        instances[slot].exports.run_job(job, thread, threads);
+      } catch (error) {
+        Atomics.add(control, ${FAILURES}, 1);
+      }
+    }
+    Atomics.sub(control, ${ACTIVE}, 1);
+    Atomics.notify(control, ${ACTIVE});
+    continue;
+  }
   try {
-    const slot = Atomics.load(control, ${SLOT});
     if (command === ${ATTACH}) {
       let message;
       for (let tries = 0; !message && tries < 1e7; tries++) message = receiveMessageOnPort(port);
       instances[slot] = new WebAssembly.Instance(module, { env: { memory: message.message } });
     } else if (command === ${DETACH}) {
       instances[slot] = undefined;
-    } else {
-      instances[slot].exports.run_job(Atomics.load(control, ${JOB}), thread, Atomics.load(control, ${THREADS}));
     }
   } catch (error) {
     Atomics.add(control, ${FAILURES}, 1);
@@ -70,7 +96,7 @@ type RunJob = (job: number, thread: number, threads: number) => void;
 
 export class ThreadPool {
   readonly threads: number;
-  private readonly control = new Int32Array(new SharedArrayBuffer(32));
+  private readonly control = new Int32Array(new SharedArrayBuffer(64));
   private readonly workers: Array<{ worker: Worker; port: MessagePort }> = [];
   /** The caller's instance per memory slot. */
   private readonly instances: Array<
@@ -132,37 +158,57 @@ export class ThreadPool {
     this.post(RUN, slot, job, () => instance.runJob(job, 0, this.threads));
   }
 
-  /** Posts a command to the workers, runs `own` on this thread meanwhile, waits for every worker. */
+  /**
+   * Posts a command to the workers and runs `own` on this thread meanwhile. A job (`RUN`) then closes and waits
+   * for the workers inside it; attach and detach wait for every worker.
+   */
   private post(command: number, slot: number, job: number, own?: () => void): void {
     if (this.broken) throw new Error(`engine thread pool is unusable: ${this.broken}`);
     const control = this.control;
     const helpers = this.threads - 1;
+    const generation = Atomics.load(control, GENERATION) + 1;
+    Atomics.store(control, STAMP, -1);
+    Atomics.store(control, COMMAND, command);
     Atomics.store(control, JOB, job);
     Atomics.store(control, SLOT, slot);
     Atomics.store(control, THREADS, this.threads);
-    Atomics.store(control, COMMAND, command);
     Atomics.store(control, FINISHED, 0);
+    Atomics.store(control, STAMP, generation);
     if (helpers > 0) {
-      Atomics.add(control, GENERATION, 1);
+      Atomics.store(control, GENERATION, generation);
       Atomics.notify(control, GENERATION);
     }
     own?.();
-    for (let spin = 0; spin < SPIN && Atomics.load(control, FINISHED) < helpers; spin++);
-    const deadline = Date.now() + this.timeoutMs;
-    for (let done = Atomics.load(control, FINISHED); done < helpers; done = Atomics.load(control, FINISHED)) {
-      if (Atomics.wait(control, FINISHED, done, 1000) === 'timed-out' && Date.now() > deadline) {
-        this.broken = `workers did not finish within ${this.timeoutMs} ms`;
-        throw new Error(`engine thread pool is unusable: ${this.broken}`);
-      }
+    if (command === RUN) {
+      Atomics.store(control, CLOSED, generation);
+      this.waitUntil(ACTIVE, (value) => value === 0);
+    } else {
+      this.waitUntil(FINISHED, (value) => value >= helpers);
     }
     const failures = Atomics.exchange(control, FAILURES, 0);
     if (failures > 0) throw new Error(`engine job failed in ${failures} worker thread(s)`);
   }
 
+  /** Spins, then sleeps, until `done(control[index])`; a pool that stays stuck is declared broken. */
+  private waitUntil(index: number, done: (value: number) => boolean): void {
+    const control = this.control;
+    for (let spin = 0; spin < SPIN && !done(Atomics.load(control, index)); spin++);
+    const deadline = Date.now() + this.timeoutMs;
+    for (let value = Atomics.load(control, index); !done(value); value = Atomics.load(control, index)) {
+      if (Atomics.wait(control, index, value, 1000) === 'timed-out' && Date.now() > deadline) {
+        this.broken = `workers did not finish within ${this.timeoutMs} ms`;
+        throw new Error(`engine thread pool is unusable: ${this.broken}`);
+      }
+    }
+  }
+
   /** Stops the workers; the pool cannot run jobs afterwards. */
   close(): void {
+    const generation = Atomics.load(this.control, GENERATION) + 1;
+    Atomics.store(this.control, STAMP, -1);
     Atomics.store(this.control, COMMAND, EXIT);
-    Atomics.add(this.control, GENERATION, 1);
+    Atomics.store(this.control, STAMP, generation);
+    Atomics.store(this.control, GENERATION, generation);
     Atomics.notify(this.control, GENERATION);
     this.broken = 'closed';
     for (const { worker, port } of this.workers) {
