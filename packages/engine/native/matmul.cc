@@ -86,25 +86,42 @@ void run_units(const Problem &problem, std::atomic<int> &next, int splits, Scrat
 
 // ---- thread pool -----------------------------------------------------------------------------------
 
+// Two kinds of jobs: `run` (every thread takes its fixed share, the caller waits for all of them) and
+// `run_claimed` (threads claim units from an atomic counter: the caller returns once it has claimed the last unit
+// and the workers that joined have left — a worker still asleep on a busy machine holds nobody up). Workers spin
+// briefly before sleeping on the condition variable: decoding posts a product every few hundred microseconds.
 class Pool {
  public:
-  void run(int threads, const std::function<void(int)> &work) {
+  void run(int threads, const std::function<void(int)> &work) { post(threads, work, false); }
+  void run_claimed(int threads, const std::function<void(int)> &work) { post(threads, work, true); }
+
+ private:
+  void post(int threads, const std::function<void(int)> &work, bool claimed) {
     ensure(threads - 1);
+    unsigned long generation;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       work_ = &work;
       active_ = threads - 1;
       pending_ = threads - 1;
-      generation_++;
+      claimed_ = claimed;
+      generation = generation_.load() + 1;
+      generation_.store(generation);
     }
     wake_.notify_all();
     work(0);
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return pending_ == 0; });
-    work_ = nullptr;
+    if (claimed) {
+      closed_.store(generation);
+      for (int spin = 0; spin < 100000 && joined_.load() != 0; spin++) {
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, [&] { return joined_.load() == 0; });
+    } else {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, [&] { return pending_ == 0; });
+    }
   }
 
- private:
   void ensure(int helpers) {
     while ((int)workers_.size() < helpers) {
       int index = (int)workers_.size() + 1;
@@ -112,28 +129,43 @@ class Pool {
       workers_.back().detach();
     }
   }
+
   void loop(int index) {
     unsigned long seen = 0;
     for (;;) {
+      for (int spin = 0; spin < 100000 && generation_.load() == seen; spin++) {
+      }
       const std::function<void(int)> *work;
+      bool claimed;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
+        wake_.wait(lock, [&] { return generation_.load() != seen; });
+        seen = generation_.load();
         if (index > active_) continue;
         work = work_;
+        claimed = claimed_;
+        if (claimed) joined_.fetch_add(1);
       }
-      (*work)(index);
+      if (!claimed) {
+        (*work)(index);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (--pending_ == 0) done_.notify_one();
+        continue;
+      }
+      if (closed_.load() != seen) (*work)(index);
       std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0) done_.notify_one();
+      if (joined_.fetch_sub(1) == 1) done_.notify_one();
     }
   }
+
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(int)> *work_ = nullptr;
-  unsigned long generation_ = 0;
+  std::atomic<unsigned long> generation_{0}, closed_{0};
+  std::atomic<int> joined_{0};
   int active_ = 0, pending_ = 0;
+  bool claimed_ = false;
 };
 
 // Never destroyed: worker threads wait on the pool's condition variable until the process exits, and destroying
@@ -223,7 +255,7 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   std::atomic<int> next{0};
   std::function<void(int)> work = [&](int thread) { run_units(problem, next, splits, scratches[thread]); };
   if (threads == 1) work(0);
-  else pool.run(threads, work);
+  else pool.run_claimed(threads, work);
   return nullptr;
 }
 

@@ -46,7 +46,7 @@ bool stored_args(napi_env env, napi_callback_info info, StoredArgs &args, bool t
 void run_pool(int threads, const std::function<void(int)> &work) {
   if ((int)scratches.size() < threads) scratches.resize(threads);
   if (threads == 1) work(0);
-  else pool.run(threads, work);
+  else pool.run_claimed(threads, work);
 }
 
 // y = x · Wᵀ.
