@@ -260,6 +260,7 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
 }
 
 #include "stored-glue.h"
+#include "attention-glue.h"
 
 napi_value IsaName(napi_env env, napi_callback_info) {
   napi_value out;
@@ -275,6 +276,8 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "storedMatmul", fn);
   napi_create_function(env, "storedMatmulT", NAPI_AUTO_LENGTH, StoredMatmulT, nullptr, &fn);
   napi_set_named_property(env, exports, "storedMatmulT", fn);
+  napi_create_function(env, "attention", NAPI_AUTO_LENGTH, Attention, nullptr, &fn);
+  napi_set_named_property(env, exports, "attention", fn);
   napi_create_function(env, "isa", NAPI_AUTO_LENGTH, IsaName, nullptr, &fn);
   napi_set_named_property(env, exports, "isa", fn);
   return exports;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,15 +14,9 @@ const temporary: string[] = [];
 function copyOfNative(): string {
   const directory = mkdtempSync(join(tmpdir(), 'lawgpt-native-'));
   temporary.push(directory);
-  for (const file of [
-    'binding.gyp',
-    'matmul.cc',
-    'matmul-kernels.h',
-    'stored-kernels.h',
-    'stored-glue.h',
-    'build-native.cjs',
-  ])
-    copyFileSync(join(nativeDir, file), join(directory, file));
+  for (const file of readdirSync(nativeDir)) {
+    if (/\.(cc|h|gyp|cjs)$/.test(file)) copyFileSync(join(nativeDir, file), join(directory, file));
+  }
   return directory;
 }
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend.js';
+import { hasNativeAddon } from '../kernels/internal/native-addon.js';
+import { useKernels } from '../kernels/use-kernels.js';
 import { attention } from '../ops/attention.js';
 import { cachedAttention } from './cached-attention.js';
 import { KvStore } from './kv-store.js';
@@ -30,7 +32,21 @@ function causalBias(past: number, queries: number, hidden?: number): tf.Tensor4D
   return tf.tensor4d(values, [1, 1, queries, past + queries]);
 }
 
-describe.each(['wasm', 'cpu'] as const)('attention through the engine KV cache on %s', (backend) => {
+const CASES: Array<['wasm' | 'cpu', 'wasm' | 'native']> = [
+  ['wasm', 'wasm'],
+  ['cpu', 'wasm'],
+  ...(hasNativeAddon() ? [['wasm', 'native'] as ['wasm', 'native']] : []),
+];
+
+describe.each(CASES)('attention through the engine KV cache on %s, %s kernels', (backend, engine) => {
+  beforeAll(async () => {
+    await selectBackend({ backend: 'wasm' });
+    useKernels({ engine });
+  });
+  afterAll(() => {
+    useKernels();
+  });
+
   it('a prefill then one token at a time equals attention over the concatenated keys (GQA, mask, growth)', async () => {
     await selectBackend({ backend });
     const store = new KvStore({ layers: 2, kvHeads, headDim, capacity: 4 });

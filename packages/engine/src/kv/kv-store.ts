@@ -1,6 +1,7 @@
 import { EngineError } from '../errors.js';
 import { enginePool } from '../kernels/internal/engine-pool.js';
 import { align, JOB_ADDRESS } from '../weights/internal/arena.js';
+import { nativeProducts } from '../weights/stored-matmul.js';
 import { type EngineBlock, weightStore } from '../weights/weight-store.js';
 
 /** Element format of a KV cache: float32, or IEEE half (half the memory, values rounded when written). */
@@ -148,6 +149,31 @@ export class KvStore {
     const { arena } = block;
     const keys = position + queries;
     const hd = this.headDim;
+    const native = nativeProducts();
+    if (native && typeof native.addon.attention === 'function') {
+      this.append(block, k, v, position, queries);
+      const dims = Int32Array.of(
+        batch,
+        heads,
+        this.kvHeads,
+        queries,
+        hd,
+        this.capacity,
+        keys,
+        this.format === 'f16' ? 1 : 0,
+        biasBatch,
+        native.threads,
+      );
+      native.addon.attention(
+        new Uint8Array(arena.buffer, block.address, block.bytes),
+        q,
+        out,
+        dims,
+        scale,
+        bias ?? null,
+      );
+      return;
+    }
     const threads = enginePool().threads;
     const scratchBytes = align((keys + hd) * 4, 64);
     const qAddress = arena.operandBase;
@@ -163,18 +189,7 @@ export class KvStore {
     new Float32Array(buffer, vAddress, v.length).set(v);
     if (bias) new Float32Array(buffer, biasAddress, bias.length).set(bias);
     const f16 = this.format === 'f16' ? 1 : 0;
-    (arena.exports.kv_append as (...args: number[]) => void)(
-      block.address,
-      kAddress,
-      vAddress,
-      batch,
-      this.kvHeads,
-      this.capacity,
-      hd,
-      position,
-      queries,
-      f16,
-    );
+    this.appendStaged(block, kAddress, vAddress, position, queries);
     const words = new Uint32Array(buffer, JOB_ADDRESS, 19);
     words.set([
       JOB_ATTENTION,
@@ -193,6 +208,44 @@ export class KvStore {
     words.set([bias ? biasAddress : 0, biasBatch, outAddress, f16, scratch, scratchBytes], 12);
     arena.run();
     out.set(new Float32Array(buffer, outAddress, out.length));
+  }
+
+  /** Writes new keys and values (float32 arrays) into the block at `position`, staged through the arena. */
+  private append(
+    block: EngineBlock,
+    k: Float32Array,
+    v: Float32Array,
+    position: number,
+    queries: number,
+  ): void {
+    const kAddress = block.arena.operandBase;
+    const vAddress = align(kAddress + k.byteLength, 64);
+    block.arena.ensure(vAddress + v.byteLength);
+    new Float32Array(block.arena.buffer, kAddress, k.length).set(k);
+    new Float32Array(block.arena.buffer, vAddress, v.length).set(v);
+    this.appendStaged(block, kAddress, vAddress, position, queries);
+  }
+
+  /** kv_append (csrc/attention.c) on this thread: keys and values staged at the given arena addresses. */
+  private appendStaged(
+    block: EngineBlock,
+    kAddress: number,
+    vAddress: number,
+    position: number,
+    queries: number,
+  ) {
+    (block.arena.exports.kv_append as (...args: number[]) => void)(
+      block.address,
+      kAddress,
+      vAddress,
+      this.batch!,
+      this.kvHeads,
+      this.capacity,
+      this.headDim,
+      position,
+      queries,
+      this.format === 'f16' ? 1 : 0,
+    );
   }
 
   /** Frees every block. */

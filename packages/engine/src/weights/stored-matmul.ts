@@ -18,6 +18,11 @@ let gemmScratchBytes: number | undefined;
 /** The native addon, when `useKernels({ engine: 'native' })` installed it: products then read the memory in place. */
 let native: { addon: NativeAddon; threads: number } | undefined;
 
+/** @internal The native addon serving stored products and attention now, if any. */
+export function nativeProducts(): { addon: NativeAddon; threads: number } | undefined {
+  return native;
+}
+
 /** @internal Route stored products to the native addon (or back to the WASM kernels with undefined). */
 export function setNativeStoredProducts(addon: NativeAddon | undefined, threads = 1): void {
   native = addon && typeof addon.storedMatmul === 'function' ? { addon, threads } : undefined;

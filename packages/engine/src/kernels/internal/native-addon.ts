@@ -40,6 +40,18 @@ export interface NativeAddon {
     dx: Float32Array,
     threads: number,
   ): void;
+  /**
+   * Attention over a KV cache block (K then V): dims = [batch, heads, kvHeads, queries, headDim, capacity, keys, f16,
+   * biasBatch, threads]; see native/attention-glue.h.
+   */
+  attention(
+    block: Uint8Array,
+    q: Float32Array,
+    out: Float32Array,
+    dims: Int32Array,
+    scale: number,
+    bias: Float32Array | null,
+  ): void;
   /** Micro-kernel chosen at load: `avx512`, `avx2` or `generic`. */
   isa(): string;
 }
