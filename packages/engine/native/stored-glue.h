@@ -76,14 +76,23 @@ napi_value StoredMatmul(napi_env env, napi_callback_info info) {
   }
   const int units = (s.rows + UNIT_ROWS - 1) / UNIT_ROWS;
   const size_t act_stride = (size_t)(s.cols / QK) * ACT_BYTES;
+  std::vector<const uint8_t *> acts;
+  for (int r = 0; quantized && r < s.count; r++) acts.push_back(act.data() + r * act_stride);
   run_pool(s.rows * (size_t)s.cols * s.count < 100000 ? 1 : s.threads, [&](int) {
     for (int u = next.fetch_add(1); u < units; u = next.fetch_add(1)) {
       int o1 = std::min(s.rows, (u + 1) * UNIT_ROWS);
-      for (int o = u * UNIT_ROWS; o < o1; o++) {
-        const uint8_t *row = s.w + (size_t)o * stride;
-        for (int r = 0; r < s.count; r++) {
-          s.y[(size_t)r * s.rows + o] = quantized ? stored_isa.dot_quant(s.format, row, act.data() + r * act_stride, s.cols)
-                                                  : stored_isa.dot_float(s.format, row, s.x + (size_t)r * s.cols, s.cols);
+      for (int o = u * UNIT_ROWS; o < o1; o += 4) {
+        const int n = std::min(4, o1 - o);
+        if (quantized) {
+          const uint8_t *rows[4];
+          for (int i = 0; i < n; i++) rows[i] = s.w + (size_t)(o + i) * stride;
+          stored_isa.quant_rows(s.format, rows, n, acts.data(), s.count, s.cols, s.y + o, s.rows);
+          continue;
+        }
+        for (int i = 0; i < n; i++) {
+          const uint8_t *row = s.w + (size_t)(o + i) * stride;
+          for (int r = 0; r < s.count; r++)
+            s.y[(size_t)r * s.rows + o + i] = stored_isa.dot_float(s.format, row, s.x + (size_t)r * s.cols, s.cols);
         }
       }
     }

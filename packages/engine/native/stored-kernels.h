@@ -161,40 +161,83 @@ __attribute__((target("avx2,fma,f16c"))) inline __m256i block_weights(int format
   return _mm256_sub_epi8(_mm256_and_si256(both, _mm256_set1_epi8(15)), _mm256_set1_epi8(8));
 }
 
-__attribute__((target("avx2,fma,f16c"))) float dot_quant_avx2(int format, const uint8_t *row, const uint8_t *act, int cols) {
+// y[r][o] for R x rows × O weight rows sharing loads: per block and pair, the exact integer sum (|w| · sign(a, w)
+// in unsigned × signed byte pairs — |products| ≤ 127 · 127, no saturation — summed to int32), converted and added
+// with one FMA to the pair's accumulator. Every R × O shape runs these same operations per pair, so a decode step
+// (R = 1) and a prefill (R = 4) give bit-identical results for the same row.
+template <int R, int O>
+__attribute__((target("avx2,fma,f16c"))) void quant_tile_avx2(int format, const uint8_t *const *rows, const uint8_t *const *acts,
+                                                           int blocks, float *y, size_t y_stride) {
   const int block_bytes = format == FMT_Q8_0 ? Q8_BYTES : Q4_BYTES;
   const __m256i ones = _mm256_set1_epi16(1);
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
-  const int blocks = cols / QK;
-  for (int b = 0; b < blocks; b++, row += block_bytes, act += ACT_BYTES) {
-    __m256i w = block_weights(format, row);
-    __m256i a = _mm256_loadu_si256((const __m256i *)(act + 4));
-    // |w| · sign(w)·a: unsigned × signed bytes summed in pairs (|products| ≤ 127·127, no saturation), then quads.
-    __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w));
-    __m256 sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones));
-    float dx;
-    std::memcpy(&dx, act, 4);
-    __m256 scale = _mm256_set1_ps(_cvtsh_ss(load_u16(row)) * dx);
-    if (b & 1) acc1 = _mm256_fmadd_ps(sums, scale, acc1);
-    else acc0 = _mm256_fmadd_ps(sums, scale, acc0);
+  __m256 acc[R][O];
+  for (int r = 0; r < R; r++)
+    for (int o = 0; o < O; o++) acc[r][o] = _mm256_setzero_ps();
+  for (int b = 0; b < blocks; b++) {
+    __m256i w[O], magnitude[O];
+    float dw[O];
+    for (int o = 0; o < O; o++) {
+      const uint8_t *block = rows[o] + (size_t)b * block_bytes;
+      w[o] = block_weights(format, block);
+      magnitude[o] = _mm256_sign_epi8(w[o], w[o]);
+      dw[o] = _cvtsh_ss(load_u16(block));
+    }
+    for (int r = 0; r < R; r++) {
+      const uint8_t *act = acts[r] + (size_t)b * ACT_BYTES;
+      __m256i a = _mm256_loadu_si256((const __m256i *)(act + 4));
+      float dx;
+      std::memcpy(&dx, act, 4);
+      for (int o = 0; o < O; o++) {
+        __m256i pairs = _mm256_maddubs_epi16(magnitude[o], _mm256_sign_epi8(a, w[o]));
+        __m256 sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones));
+        acc[r][o] = _mm256_fmadd_ps(sums, _mm256_set1_ps(dw[o] * dx), acc[r][o]);
+      }
+    }
   }
-  return hsum256(_mm256_add_ps(acc0, acc1));
+  for (int r = 0; r < R; r++)
+    for (int o = 0; o < O; o++) y[r * y_stride + o] = hsum256(acc[r][o]);
+}
+
+// y[r · y_stride + o] for count x rows × n weight rows (n ≤ 4): tiles of 4 or 1 x rows by 2 / 1 weight rows.
+__attribute__((target("avx2,fma,f16c"))) void quant_rows_avx2(int format, const uint8_t *const *rows, int n,
+                                                            const uint8_t *const *acts, int count, int cols,
+                                                            float *y, size_t y_stride) {
+  const int blocks = cols / QK;
+  for (int o = 0; o < n; o += 2) {
+    const bool pair = o + 1 < n;
+    int r = 0;
+    for (; r + 4 <= count; r += 4) {
+      if (pair) quant_tile_avx2<4, 2>(format, rows + o, acts + r, blocks, y + r * y_stride + o, y_stride);
+      else quant_tile_avx2<4, 1>(format, rows + o, acts + r, blocks, y + r * y_stride + o, y_stride);
+    }
+    for (; r < count; r++) {
+      if (pair) quant_tile_avx2<1, 2>(format, rows + o, acts + r, blocks, y + r * y_stride + o, y_stride);
+      else quant_tile_avx2<1, 1>(format, rows + o, acts + r, blocks, y + r * y_stride + o, y_stride);
+    }
+  }
 }
 #endif
 
 using FloatDot = float (*)(int, const uint8_t *, const float *, int);
-using QuantDot = float (*)(int, const uint8_t *, const uint8_t *, int);
+using QuantRows = void (*)(int, const uint8_t *const *, int, const uint8_t *const *, int, int, float *, size_t);
+
+// Portable: one pair at a time, the same function for every shape.
+inline void quant_rows_generic(int format, const uint8_t *const *rows, int n, const uint8_t *const *acts, int count,
+                               int cols, float *y, size_t y_stride) {
+  for (int r = 0; r < count; r++)
+    for (int o = 0; o < n; o++) y[r * y_stride + o] = dot_quant_generic(format, rows[o], acts[r], cols);
+}
 
 struct StoredIsa {
   FloatDot dot_float;
-  QuantDot dot_quant;
+  QuantRows quant_rows;
 };
 
 inline StoredIsa select_stored_isa() {
 #ifdef LAWGPT_X86
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
-    return {dot_float_avx2, dot_quant_avx2};
+    return {dot_float_avx2, quant_rows_avx2};
 #endif
-  return {dot_float_generic, dot_quant_generic};
+  return {dot_float_generic, quant_rows_generic};
 }
