@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -90,6 +91,8 @@ void run_units(const Problem &problem, std::atomic<int> &next, int splits, Scrat
 // `run_claimed` (threads claim units from an atomic counter: the caller returns once it has claimed the last unit
 // and the workers that joined have left — a worker still asleep on a busy machine holds nobody up). Workers spin
 // briefly before sleeping on the condition variable: decoding posts a product every few hundred microseconds.
+constexpr int SPIN_US = 3000;
+
 class Pool {
  public:
   void run(int threads, const std::function<void(int)> &work) { post(threads, work, false); }
@@ -133,7 +136,11 @@ class Pool {
   void loop(int index) {
     unsigned long seen = 0;
     for (;;) {
-      for (int spin = 0; spin < 100000 && generation_.load() == seen; spin++) {
+      // Spin up to SPIN_MS after the last job before sleeping: a decode step posts a product every few hundred
+      // microseconds, and a worker woken from sleep (~50–80 µs here) arrives after the caller did most of it.
+      const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(SPIN_US);
+      for (int spin = 0; generation_.load() == seen; spin++) {
+        if ((spin & 255) == 0 && std::chrono::steady_clock::now() > spin_until) break;
       }
       const std::function<void(int)> *work;
       bool claimed;

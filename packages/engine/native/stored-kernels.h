@@ -165,6 +165,9 @@ __attribute__((target("avx2,fma,f16c"))) inline __m256i block_weights(int format
 // in unsigned × signed byte pairs — |products| ≤ 127 · 127, no saturation — summed to int32), converted and added
 // with one FMA to the pair's accumulator. Every R × O shape runs these same operations per pair, so a decode step
 // (R = 1) and a prefill (R = 4) give bit-identical results for the same row.
+// Weight bytes prefetched ahead of the block being read (the hardware prefetcher alone kept one thread at 8 GB/s).
+constexpr int PREFETCH_BYTES = 4096;
+
 template <int R, int O>
 __attribute__((target("avx2,fma,f16c"))) void quant_tile_avx2(int format, const uint8_t *const *rows, const uint8_t *const *acts,
                                                            int blocks, float *y, size_t y_stride) {
@@ -178,6 +181,7 @@ __attribute__((target("avx2,fma,f16c"))) void quant_tile_avx2(int format, const 
     float dw[O];
     for (int o = 0; o < O; o++) {
       const uint8_t *block = rows[o] + (size_t)b * block_bytes;
+      _mm_prefetch((const char *)(block + PREFETCH_BYTES), _MM_HINT_T0);
       w[o] = block_weights(format, block);
       magnitude[o] = _mm256_sign_epi8(w[o], w[o]);
       dw[o] = _cvtsh_ss(load_u16(block));
