@@ -1,15 +1,16 @@
 // Serve a model over the OpenAI-compatible API and ask it a question with plain fetch.
-// Run after `npm run demo` (which writes lawgpt-demo/merged-model):
+// Run after `npm run demo` (which writes lawgpt-demo/merged-model with its chat template):
 //   node examples/serve-and-ask.mjs [MODEL_DIR]
-import { createLlamaEngine, createOpenAIServer, loadRuntime } from '@lawgpt/cli';
+import { createOpenAIServer, createWorkerEngine } from '@lawgpt/serve';
 
 const modelDir = process.argv[2] ?? 'lawgpt-demo/merged-model';
-const runtime = await loadRuntime({ modelDir });
-const server = createOpenAIServer({ engine: createLlamaEngine({ ...runtime, modelId: 'lawgpt-demo' }) });
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}/v1`;
+// the model loads and generates in a worker thread; chats are framed with its recorded chat_template
+const engine = await createWorkerEngine({ modelDir, modelId: 'lawgpt-demo' });
+if (engine.template.warning) console.warn(`warning: ${engine.template.warning}`);
+const server = createOpenAIServer({ engine });
+const { url } = await server.listen({ host: '127.0.0.1', port: 0 });
 
-const response = await fetch(`${base}/chat/completions`, {
+const response = await fetch(`${url}/v1/chat/completions`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({
@@ -22,5 +23,5 @@ const response = await fetch(`${base}/chat/completions`, {
 const body = await response.json();
 console.log(body.choices[0].message.content);
 console.log(body.usage);
-server.close();
-runtime.model.dispose();
+await server.shutdown();
+await engine.close();

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Adds up the vitest JSON results that each package's test run wrote (packages/*/test-results.json)
+// Adds up the vitest JSON results that each package's test run wrote (packages/*/test-results.json, and the
+// fault suite's test/faults/test-results.json)
 // and prints one closing line for the whole repository: "Tests: N passed, N failed, N skipped".
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,8 +8,14 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
-for (const name of readdirSync(join(root, 'packages')).sort()) {
-  const file = join(root, 'packages', name, 'test-results.json');
+const projects = [
+  ...readdirSync(join(root, 'packages'))
+    .sort()
+    .map((name) => [name, join(root, 'packages', name)]),
+  ['test/faults', join(root, 'test', 'faults')],
+];
+for (const [name, dir] of projects) {
+  const file = join(dir, 'test-results.json');
   if (!existsSync(file)) {
     rows.push(`  ${name.padEnd(18)} no test results (test-results.json missing)`);
     totals.failed += 1;

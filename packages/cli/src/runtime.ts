@@ -1,49 +1,19 @@
 import {
-  type BackendName,
-  checkVocabularies,
-  GgufFile,
-  isGgufPath,
-  type LlamaModel,
-  type LoadModelOptions,
-  loadModel,
-  readGgufVocabulary,
-  readModelConfig,
-} from '@lawgpt/llama-core';
-import { applyLoraAdapter, type LoraAdapter, loadLoraAdapter } from '@lawgpt/lora';
-import { fromGgufPieces, loadTokenizer } from '@lawgpt/tokenizer-legal';
+  checkTokenizerFits as checkFits,
+  type LoadRuntimeOptions,
+  loadModelTokenizer,
+  loadRuntime,
+  type Runtime,
+  type RuntimeTokenizer,
+} from '@lawgpt/serve';
 import type { CommandOption } from './command.js';
 
-/** The tokenizer type every command uses. */
-export type CliTokenizer = Awaited<ReturnType<typeof loadTokenizer>>;
+// Loading a model with its tokenizer and adapter lives in @lawgpt/serve (its generation worker loads the same
+// way); the commands use it from here.
+export { type LoadRuntimeOptions, loadModelTokenizer, loadRuntime, type Runtime };
 
-/**
- * The tokenizer at `path`: a `tokenizer.model` / `tokenizer.json` or a folder holding one, or a `.gguf` model
- * file, whose `tokenizer.ggml.*` vocabulary is rebuilt as the SentencePiece tokenizer it came from.
- */
-export async function loadModelTokenizer(path: string): Promise<CliTokenizer> {
-  if (!isGgufPath(path)) return loadTokenizer(path);
-  const file = await GgufFile.open(path);
-  try {
-    const vocabulary = readGgufVocabulary(file);
-    const pieces = vocabulary.tokens.map((piece, id) => ({
-      piece,
-      score: vocabulary.scores[id]!,
-      type: vocabulary.tokenTypes[id]!,
-    }));
-    return fromGgufPieces(
-      {
-        pieces,
-        unkId: vocabulary.unkId,
-        bosId: vocabulary.bosId,
-        eosId: vocabulary.eosId,
-        padId: vocabulary.padId,
-      },
-      { path, addSpacePrefix: vocabulary.addSpacePrefix },
-    );
-  } finally {
-    await file.close();
-  }
-}
+/** The tokenizer type every command uses. */
+export type CliTokenizer = RuntimeTokenizer;
 
 /** The `--dtype` option of the commands that load a model to run it. */
 export const dtypeOption: CommandOption = {
@@ -53,81 +23,15 @@ export const dtypeOption: CommandOption = {
     "Weight format: auto (as stored: F32/F16/BF16, or a GGUF's Q8_0/Q4_0) | f32 | bf16 | f16 | q8_0 | q4_0 (quantized at load, llama.cpp blocks)",
 };
 
-/** Options for {@link loadRuntime}. */
-export interface LoadRuntimeOptions {
-  /** HF model folder or `.gguf` file. */
-  modelDir: string;
-  /** `tokenizer.model`, `tokenizer.json` or a folder; default the model folder. */
-  tokenizerPath?: string;
-  /** PEFT LoRA folder applied on top (unmerged). */
-  adapterDir?: string;
-  backend?: BackendName;
-  /** Weight format (`auto`, `f32`, `bf16`, `f16`, `q8_0`, `q4_0`); default keeps the stored one. */
-  dtype?: LoadModelOptions['dtype'];
-  /** Loading progress (bytes read, rate, ETA). */
-  onLoadProgress?: LoadModelOptions['onProgress'];
-}
-
-/** A loaded model with its tokenizer and optional adapter. */
-export interface Runtime {
-  model: LlamaModel;
-  tokenizer: CliTokenizer;
-  adapter?: LoraAdapter;
-}
-
 /**
- * Check a tokenizer against the model folder's `config.json` before the weights load (llama-core's
- * `checkVocabularies`): refused when the model can generate ids the tokenizer cannot decode, or (unless
- * `resizes`, for training that grows the model) when the tokenizer has ids the model lacks.
+ * Check a tokenizer against the model folder's `config.json` before the weights load (see @lawgpt/serve's
+ * `checkTokenizerFits`); `resizes` allows more ids for training that grows the model.
  */
-export async function checkTokenizerFits(
+export function checkTokenizerFits(
   tokenizer: CliTokenizer,
   tokenizerSource: string,
   modelDir: string,
   { resizes = false }: { resizes?: boolean } = {},
 ): Promise<void> {
-  const { vocabSize } = await readModelConfig(modelDir);
-  checkVocabularies({
-    tokenizerVocabSize: tokenizer.vocabSize,
-    modelVocabSize: vocabSize,
-    tokenizer: tokenizerSource,
-    model: modelDir,
-    resizes,
-  });
-}
-
-/**
- * Load model, tokenizer and adapter, and check the vocabularies agree (before the weights load, and again
- * after an adapter that may resize them): a tokenizer with fewer or more ids than the model is an error
- * naming both sizes and the fix.
- */
-export async function loadRuntime({
-  modelDir,
-  tokenizerPath,
-  adapterDir,
-  backend,
-  dtype,
-  onLoadProgress,
-}: LoadRuntimeOptions): Promise<Runtime> {
-  const tokenizer = await loadModelTokenizer(tokenizerPath ?? modelDir);
-  // an adapter may resize the vocabulary (modules_to_save embed_tokens), so then check after applying it
-  if (!adapterDir) await checkTokenizerFits(tokenizer, tokenizerPath ?? modelDir, modelDir);
-  const model = await loadModel(modelDir, { backend, dtype, onProgress: onLoadProgress });
-  let adapter: LoraAdapter | undefined;
-  try {
-    if (adapterDir) {
-      adapter = await loadLoraAdapter(adapterDir, { model });
-      await applyLoraAdapter(model, adapter);
-    }
-    checkVocabularies({
-      tokenizerVocabSize: tokenizer.vocabSize,
-      modelVocabSize: model.config.vocabSize,
-      tokenizer: tokenizerPath ?? modelDir,
-      model: adapterDir ? `${modelDir} with the adapter ${adapterDir}` : modelDir,
-    });
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-  return { model, tokenizer, adapter };
+  return checkFits({ tokenizer, tokenizerSource, modelDir, resizes });
 }

@@ -13,6 +13,14 @@ const base = {
   eos_token_id: [2, 7],
 };
 
+const sizes = {
+  vocabSize: 10,
+  hiddenSize: 8,
+  intermediateSize: 16,
+  numHiddenLayers: 1,
+  numAttentionHeads: 2,
+};
+
 describe('LlamaConfig', () => {
   it('derives head_dim and KV heads like HF and keeps every EOS id', () => {
     const config = parseLlamaConfig(base);
@@ -56,6 +64,46 @@ describe('LlamaConfig', () => {
     expect(() => parseLlamaConfig({ ...base, model_type: 'mistral' })).toThrow(/model_type/);
     expect(() => parseLlamaConfig({ ...base, vocab_size: undefined })).toThrow(/vocab_size/);
     expect(() => parseLlamaConfig([])).toThrow(ConfigError);
+  });
+
+  it('reads the Qwen2, Qwen3 and InternLM2 families; an unknown model_type names the supported ones', () => {
+    const qwen2 = parseLlamaConfig({ ...base, model_type: 'qwen2', tie_word_embeddings: true });
+    expect([qwen2.modelType, qwen2.qkvBias, qwen2.qkNorm, qwen2.tieWordEmbeddings]).toEqual([
+      'qwen2',
+      true,
+      false,
+      true,
+    ]);
+    const qwen3 = parseLlamaConfig({ ...base, model_type: 'qwen3', head_dim: 32 });
+    expect([qwen3.qkvBias, qwen3.qkNorm, qwen3.headDim]).toEqual([false, true, 32]);
+    expect(toHfConfig(qwen3)).toMatchObject({
+      model_type: 'qwen3',
+      architectures: ['Qwen3ForCausalLM'],
+      head_dim: 32,
+    });
+    const intern = parseLlamaConfig({ ...base, model_type: 'internlm2', bias: false });
+    expect(toHfConfig(intern)).toMatchObject({ architectures: ['InternLM2ForCausalLM'], bias: false });
+    let error: ConfigError | undefined;
+    try {
+      parseLlamaConfig({ ...base, model_type: 'mistral' }, { path: '/m/config.json' });
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+    expect(error?.field).toBe('model_type');
+    expect(error?.message).toBe(
+      '/m/config.json: field "model_type" must be one of "llama", "qwen2", "qwen3", "internlm2", got "mistral"',
+    );
+    expect(() => parseLlamaConfig({ ...base, model_type: 'internlm2', bias: true })).toThrow(/"bias"/);
+    expect(() => parseLlamaConfig({ ...base, model_type: 'qwen2', use_sliding_window: true })).toThrow(
+      /use_sliding_window/,
+    );
+    expect(() => parseLlamaConfig({ ...base, model_type: 'qwen3', attention_bias: true })).toThrow(
+      /attention_bias/,
+    );
+    expect(createLlamaConfig({ ...sizes, modelType: 'qwen2' }).raw).toMatchObject({
+      model_type: 'qwen2',
+      architectures: ['Qwen2ForCausalLM'],
+    });
   });
 
   it('builds configs from camelCase fields', () => {

@@ -8,8 +8,32 @@ export interface RopeScaling {
   factor: number;
 }
 
-/** A LLaMA architecture, read from (and written back to) a Hugging Face `config.json`. */
+/**
+ * Model families that load as one LLaMA code path (`config.json`'s `model_type`): `llama`; `qwen2` (q/k/v
+ * projection biases); `qwen3` (RMSNorm of each query and key head before RoPE, explicit `head_dim`); `internlm2`
+ * (LLaMA under other tensor names, q/k/v packed in one `wqkv`).
+ */
+export const MODEL_TYPES = ['llama', 'qwen2', 'qwen3', 'internlm2'] as const;
+
+/** One of {@link MODEL_TYPES}. */
+export type ModelType = (typeof MODEL_TYPES)[number];
+
+/** `architectures` of each family's `config.json` (what transformers instantiates). */
+const ARCHITECTURES: Readonly<Record<ModelType, string>> = {
+  llama: 'LlamaForCausalLM',
+  qwen2: 'Qwen2ForCausalLM',
+  qwen3: 'Qwen3ForCausalLM',
+  internlm2: 'InternLM2ForCausalLM',
+};
+
+/** A LLaMA-family architecture, read from (and written back to) a Hugging Face `config.json`. */
 export interface LlamaConfig {
+  /** The family (`model_type`); decides the tensor names and the two features below. */
+  modelType: ModelType;
+  /** q/k/v projections add a bias after the product (Qwen2: `self_attn.{q,k,v}_proj.bias`). */
+  qkvBias: boolean;
+  /** RMSNorm over `head_dim` of every query and key head, before RoPE (Qwen3: `self_attn.{q,k}_norm.weight`). */
+  qkNorm: boolean;
   vocabSize: number;
   hiddenSize: number;
   intermediateSize: number;
@@ -45,15 +69,7 @@ export function parseLlamaConfig(json: unknown, { path }: ParseConfigOptions = {
     throw new ConfigError(path, '(root)', 'a JSON object', json);
   }
   const raw = json as Record<string, unknown>;
-  const modelType = raw.model_type;
-  if (modelType !== undefined && modelType !== 'llama') {
-    throw new ConfigError(path, 'model_type', '"llama"', modelType);
-  }
-  const act = raw.hidden_act;
-  if (act !== undefined && act !== 'silu') throw new ConfigError(path, 'hidden_act', '"silu"', act);
-  for (const flag of ['attention_bias', 'mlp_bias'] as const) {
-    if (raw[flag] === true) throw new ConfigError(path, flag, 'false (biases are not supported)', true);
-  }
+  const modelType = parseModelType(raw, path);
   const integer = (field: string, fallback?: number): number => {
     const value = raw[field] ?? fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
@@ -92,6 +108,9 @@ export function parseLlamaConfig(json: unknown, { path }: ParseConfigOptions = {
     throw new ConfigError(path, 'head_dim', 'an even number (RoPE rotates pairs)', headDim);
   const eosTokenIds = optionalIds(raw.eos_token_id, 'eos_token_id', path);
   return {
+    modelType,
+    qkvBias: modelType === 'qwen2',
+    qkNorm: modelType === 'qwen3',
     vocabSize: integer('vocab_size'),
     hiddenSize,
     intermediateSize: integer('intermediate_size'),
@@ -110,6 +129,30 @@ export function parseLlamaConfig(json: unknown, { path }: ParseConfigOptions = {
     padTokenId: optionalIds(raw.pad_token_id, 'pad_token_id', path)[0] ?? null,
     raw: { ...raw },
   };
+}
+
+/** `model_type` (default `llama`), with the family's unsupported options refused naming their field. */
+function parseModelType(raw: Record<string, unknown>, path: string | undefined): ModelType {
+  const modelType = raw.model_type ?? 'llama';
+  if (!MODEL_TYPES.includes(modelType as ModelType)) {
+    throw new ConfigError(
+      path,
+      'model_type',
+      `one of ${MODEL_TYPES.map((type) => `"${type}"`).join(', ')}`,
+      modelType,
+    );
+  }
+  const act = raw.hidden_act;
+  if (act !== undefined && act !== 'silu') throw new ConfigError(path, 'hidden_act', '"silu"', act);
+  const refuse = (field: string, expected: string) => {
+    if (raw[field] === true) throw new ConfigError(path, field, expected, true);
+  };
+  refuse('mlp_bias', 'false (MLP biases are not supported)');
+  if (modelType === 'internlm2') refuse('bias', 'false (InternLM2 wqkv/wo biases are not supported)');
+  else if (modelType === 'qwen2')
+    refuse('use_sliding_window', 'false (sliding-window attention is not supported)');
+  else refuse('attention_bias', `false (biases are supported for qwen2's q/k/v projections only)`);
+  return modelType as ModelType;
 }
 
 function parseRopeScaling(value: unknown, path: string | undefined): RopeScaling | null {
@@ -167,10 +210,13 @@ export async function readLlamaConfig(dir: string): Promise<LlamaConfig> {
 
 /** The HF `config.json` object for a config (unknown keys of the original are preserved). */
 export function toHfConfig(config: LlamaConfig): Record<string, unknown> {
+  const family = config.raw.model_type === config.modelType;
   return {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
+    architectures: [ARCHITECTURES[config.modelType]],
     ...config.raw,
+    ...(family ? {} : { architectures: [ARCHITECTURES[config.modelType]] }),
+    model_type: config.modelType,
+    ...(config.modelType === 'internlm2' && { bias: false }),
     vocab_size: config.vocabSize,
     hidden_size: config.hiddenSize,
     intermediate_size: config.intermediateSize,
@@ -192,7 +238,7 @@ export function toHfConfig(config: LlamaConfig): Record<string, unknown> {
 }
 
 /** Fields accepted by {@link createLlamaConfig}: the sizes, everything else defaulted like HF. */
-export type LlamaConfigInit = Partial<Omit<LlamaConfig, 'raw'>> &
+export type LlamaConfigInit = Partial<Omit<LlamaConfig, 'raw' | 'qkvBias' | 'qkNorm'>> &
   Pick<
     LlamaConfig,
     'vocabSize' | 'hiddenSize' | 'intermediateSize' | 'numHiddenLayers' | 'numAttentionHeads'
@@ -201,6 +247,7 @@ export type LlamaConfigInit = Partial<Omit<LlamaConfig, 'raw'>> &
 /** Build a validated config from camelCase fields (for random models, tests, benchmarks). */
 export function createLlamaConfig(init: LlamaConfigInit): LlamaConfig {
   const parsed = parseLlamaConfig({
+    model_type: init.modelType ?? 'llama',
     vocab_size: init.vocabSize,
     hidden_size: init.hiddenSize,
     intermediate_size: init.intermediateSize,

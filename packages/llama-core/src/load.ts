@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type BackendName, type KernelEngine, selectBackend, selectKernels } from '@lawgpt/engine';
+import { checkpointTensors } from './checkpoint-layout.js';
 import { readLlamaConfig } from './config.js';
 import { InputError } from './errors.js';
 import { configFromGguf, ggufSource } from './gguf/gguf-model.js';
@@ -14,7 +15,7 @@ import {
 } from './load-weights.js';
 import { LlamaModel } from './model.js';
 import { SafetensorsCheckpoint } from './safetensors/checkpoint.js';
-import { safetensorsSource, type WeightSource } from './weight-source.js';
+import { layoutSource, safetensorsSource, type WeightSource } from './weight-source.js';
 import { type LoadProgress, validateSource } from './weights.js';
 
 const DTYPES: readonly LoadDtype[] = ['auto', 'f32', 'bf16', 'f16', 'q8_0', 'q4_0'];
@@ -58,8 +59,9 @@ export function resolveDtype(dtype: LoadModelOptions['dtype'] = 'auto'): LoadDty
 }
 
 /**
- * Load a model: a HF LLaMA folder (`config.json` + `model.safetensors` or a sharded index) or a llama.cpp `.gguf`
- * file (F32, F16, BF16, Q8_0, Q4_0 tensors; q/k rows back in HF order). The config is validated, then every
+ * Load a model: a HF folder (`config.json` + `model.safetensors` or a sharded index) of a LLaMA, Qwen2, Qwen3 or
+ * InternLM2 model (InternLM2's packed `wqkv` is unpacked into q/k/v as it streams), or a llama.cpp `.gguf` file
+ * (architectures llama, qwen2, qwen3; F32, F16, BF16, Q8_0, Q4_0 tensors; llama's q/k rows back in HF order). The config is validated, then every
  * tensor's shape against it; the formats are planned and checked to fit in memory before anything is allocated;
  * then the tensors are streamed one at a time, shard by shard, into tfjs variables or the engine's memory (see
  * `dtype` and `storage`).
@@ -81,7 +83,14 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     }
   } else {
     config = await readLlamaConfig(path);
-    source = safetensorsSource(await SafetensorsCheckpoint.open(path));
+    const checkpoint = safetensorsSource(await SafetensorsCheckpoint.open(path));
+    try {
+      validateSource(checkpoint, config, checkpointTensors(config));
+    } catch (error) {
+      await checkpoint.close();
+      throw error;
+    }
+    source = layoutSource(checkpoint, config);
   }
   try {
     return await loadFromSource(source, config, { ...options, dtype }, selected, kernelState);

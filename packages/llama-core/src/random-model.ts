@@ -27,7 +27,7 @@ export interface RandomModelOptions {
 
 /**
  * A model with random weights, initialised like the test fixtures: RMSNorm weights
- * `1 + 0.1·N(0,1)`, everything else `std·N(0,1)`. For demos, tests and benchmarks.
+ * `1 + 0.1·N(0,1)`, everything else (biases included) `std·N(0,1)`. For demos, tests and benchmarks.
  */
 export async function createRandomModel(
   config: LlamaConfig,
@@ -41,9 +41,9 @@ export async function createRandomModel(
   const engineHeld = dtype !== 'f32' || storage === 'stored';
   for (const spec of parameterSpecs(config)) {
     const size = spec.shape.reduce((product, value) => product * value, 1);
-    const isNorm = spec.shape.length === 1;
+    const isNorm = spec.shape.length === 1 && !spec.name.endsWith('.bias');
     const values = fillNormal(new Float32Array(size), rng, isNorm ? 1 : 0, isNorm ? 0.1 : std);
-    if (isNorm || !engineHeld) {
+    if (spec.shape.length === 1 || !engineHeld) {
       parameters.set(spec.name, toVariable(values, spec));
     } else {
       const [rows, cols] = spec.shape as [number, number];

@@ -1,10 +1,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkpointTensors, scatterRows } from './checkpoint-layout.js';
 import { toHfConfig } from './config.js';
 import type { LlamaModel } from './model.js';
 import type { FloatDtype } from './safetensors/dtype.js';
 import { writeCheckpoint } from './safetensors/writer.js';
-import { parameterSpecs } from './weights.js';
 
 /** Options of {@link saveModel}. */
 export interface SaveModelOptions {
@@ -15,8 +15,9 @@ export interface SaveModelOptions {
 }
 
 /**
- * Write `config.json` and safetensors in HF layout (linear weights back to `[out, in]`), one tensor
- * at a time, every file atomically. Returns the files written.
+ * Write `config.json` and safetensors in HF layout (linear weights back to `[out, in]`) under the family's own
+ * tensor names (InternLM2's q/k/v packed back into `wqkv`), one tensor at a time, every file atomically. Returns
+ * the files written.
  */
 export async function saveModel(
   model: LlamaModel,
@@ -24,10 +25,16 @@ export async function saveModel(
   { maxShardSize, dtype = 'F32' }: SaveModelOptions = {},
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const sources = parameterSpecs(model.config).map((spec) => ({
-    name: spec.name,
-    shape: spec.shape,
-    data: () => model.readParameter(spec.name),
+  const sources = checkpointTensors(model.config).map(({ name, shape, parts }) => ({
+    name,
+    shape,
+    data: async () => {
+      if (parts.length === 1) return model.readParameter(parts[0]!.parameter);
+      const values = new Float32Array(shape[0]! * shape[1]!); // a packed tensor (InternLM2's wqkv)
+      for (const part of parts)
+        scatterRows(values, await model.readParameter(part.parameter), shape[1]!, part.ranges);
+      return values;
+    },
   }));
   const files = await writeCheckpoint(dir, sources, { maxShardSize, dtype });
   const config = {

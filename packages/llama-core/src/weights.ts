@@ -16,7 +16,11 @@ export interface ParameterSpec {
   transposed: boolean;
 }
 
-/** Every parameter of a `LlamaForCausalLM` with `config`, in HF order. */
+/**
+ * Every parameter of the model for `config`, in HF order, under the LLaMA names the model uses for every family
+ * (`model.layers.0.self_attn.q_proj.weight`; see `checkpointTensors` for the family's own names). 1-D tensors
+ * (norms, Qwen2's q/k/v biases, Qwen3's q/k norms) are always float32 tfjs variables.
+ */
 export function parameterSpecs(config: LlamaConfig): ParameterSpec[] {
   const {
     vocabSize: V,
@@ -29,19 +33,29 @@ export function parameterSpecs(config: LlamaConfig): ParameterSpec[] {
   const specs: ParameterSpec[] = [{ name: 'model.embed_tokens.weight', shape: [V, D], transposed: false }];
   const linear = (name: string, out: number, input: number) =>
     specs.push({ name, shape: [out, input], transposed: true });
+  const vector = (name: string, size: number) => specs.push({ name, shape: [size], transposed: false });
   for (let i = 0; i < config.numHiddenLayers; i++) {
     const prefix = `model.layers.${i}`;
-    specs.push({ name: `${prefix}.input_layernorm.weight`, shape: [D], transposed: false });
-    linear(`${prefix}.self_attn.q_proj.weight`, H * headDim, D);
-    linear(`${prefix}.self_attn.k_proj.weight`, KV * headDim, D);
-    linear(`${prefix}.self_attn.v_proj.weight`, KV * headDim, D);
+    vector(`${prefix}.input_layernorm.weight`, D);
+    for (const [module, out] of [
+      ['q_proj', H * headDim],
+      ['k_proj', KV * headDim],
+      ['v_proj', KV * headDim],
+    ] as const) {
+      linear(`${prefix}.self_attn.${module}.weight`, out, D);
+      if (config.qkvBias) vector(`${prefix}.self_attn.${module}.bias`, out);
+    }
     linear(`${prefix}.self_attn.o_proj.weight`, D, H * headDim);
-    specs.push({ name: `${prefix}.post_attention_layernorm.weight`, shape: [D], transposed: false });
+    if (config.qkNorm) {
+      vector(`${prefix}.self_attn.q_norm.weight`, headDim);
+      vector(`${prefix}.self_attn.k_norm.weight`, headDim);
+    }
+    vector(`${prefix}.post_attention_layernorm.weight`, D);
     linear(`${prefix}.mlp.gate_proj.weight`, I, D);
     linear(`${prefix}.mlp.up_proj.weight`, I, D);
     linear(`${prefix}.mlp.down_proj.weight`, D, I);
   }
-  specs.push({ name: 'model.norm.weight', shape: [D], transposed: false });
+  vector('model.norm.weight', D);
   if (!config.tieWordEmbeddings) linear('lm_head.weight', V, D);
   return specs;
 }
@@ -54,12 +68,16 @@ export type LlamaParameters = Map<string, tf.Variable>;
 
 /**
  * Check a weight source against `config` (every tensor present with the right shape, nothing unexpected), naming
- * the first bad tensor and its file.
+ * the first bad tensor and its file. `tensors` are the names and shapes to expect: by default the model's
+ * parameters; a checkpoint in its family's own layout is checked against `checkpointTensors(config)`.
  */
-export function validateSource(source: WeightSource, config: LlamaConfig): void {
-  const specs = parameterSpecs(config);
-  const expected = new Set(specs.map((spec) => spec.name));
-  for (const spec of specs) {
+export function validateSource(
+  source: WeightSource,
+  config: LlamaConfig,
+  tensors: ReadonlyArray<{ name: string; shape: number[] }> = parameterSpecs(config),
+): void {
+  const expected = new Set(tensors.map((spec) => spec.name));
+  for (const spec of tensors) {
     const info = source.tensor(spec.name);
     if (!info) throw new WeightError(spec.name, `shape [${spec.shape.join(', ')}]`, 'missing', source.path);
     if (
@@ -74,12 +92,14 @@ export function validateSource(source: WeightSource, config: LlamaConfig): void 
       );
     }
   }
+  const family = config.modelType === 'llama' ? 'LlamaForCausalLM' : `${config.modelType} model`;
   for (const name of source.names) {
     if (expected.has(name) || IGNORED.test(name)) continue;
-    if (config.tieWordEmbeddings && name === 'lm_head.weight') continue;
+    // A tied checkpoint may still carry the output matrix (a copy of the embedding).
+    if (config.tieWordEmbeddings && (name === 'lm_head.weight' || name === 'output.weight')) continue;
     throw new WeightError(
       name,
-      'absent (not a LlamaForCausalLM parameter for this config)',
+      `absent (not a ${family} parameter for this config)`,
       'unexpected',
       source.tensor(name)?.path ?? source.path,
     );

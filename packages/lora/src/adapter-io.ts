@@ -5,14 +5,14 @@ import { readSafetensors, type TensorSource, writeSafetensors } from '@lawgpt/ll
 import * as tf from '@tensorflow/tfjs';
 import { readLoraConfig, serializeLoraConfig } from './adapter-config.js';
 import { AdapterConfigError, AdapterShapeError } from './errors.js';
-import { type LoraAdapter, type LoraModule, linearShape, savedParameterNames } from './lora-adapter.js';
 import {
-  isTargetModule,
-  llamaModuleNames,
-  loraTensorNames,
-  moduleRankAndScaling,
-  savedModuleTensorName,
-} from './target-modules.js';
+  adaptableModules,
+  checkModulesToSave,
+  type LoraAdapter,
+  type LoraModule,
+  savedParameterNames,
+} from './lora-adapter.js';
+import { loraTensorNames, moduleRankAndScaling, savedModuleTensorName } from './target-modules.js';
 
 const ADAPTER_FILE = 'adapter_model.safetensors';
 
@@ -23,7 +23,8 @@ export interface LoadLoraAdapterOptions {
 }
 
 /**
- * Read a PEFT LoRA folder (`adapter_config.json` + `adapter_model.safetensors`): every targeted module
+ * Read a PEFT LoRA folder (`adapter_config.json` + `adapter_model.safetensors`): every targeted module (under the
+ * names PEFT writes for the model's family: LLaMA / Qwen2 / Qwen3 `self_attn.q_proj`, InternLM2 `attention.wqkv`)
  * must have both factors with shapes that fit the model; unknown tensors are an error naming them.
  */
 export async function loadLoraAdapter(dir: string, { model }: LoadLoraAdapterOptions): Promise<LoraAdapter> {
@@ -54,15 +55,22 @@ export async function loadLoraAdapter(dir: string, { model }: LoadLoraAdapterOpt
     used.add(tensor);
     return entry.data;
   };
+  checkModulesToSave(model, config);
   const modules = new Map<string, LoraModule>();
-  for (const name of llamaModuleNames(model.config.numHiddenLayers)) {
-    if (!isTargetModule(config, name)) continue;
-    const [out, input] = linearShape(model, name);
+  for (const { name, shape, parts } of adaptableModules(model, config)) {
+    const [out, input] = shape;
     const { rank, scaling } = moduleRankAndScaling(config, name);
     const names = loraTensorNames(name);
     const a = tf.tidy(() => tf.transpose(tf.tensor2d(take(names.a, [rank, input]), [rank, input])));
     const b = tf.tidy(() => tf.transpose(tf.tensor2d(take(names.b, [out, rank]), [out, rank])));
-    modules.set(name, { name, rank, scaling, a: tf.variable(a, false), b: tf.variable(b, false) });
+    modules.set(name, {
+      name,
+      targets: parts,
+      rank,
+      scaling,
+      a: tf.variable(a, false),
+      b: tf.variable(b, false),
+    });
     a.dispose();
     b.dispose();
   }

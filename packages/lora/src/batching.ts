@@ -39,3 +39,14 @@ export function shuffledOrder(count: number, seed: number): number[] {
   }
   return order;
 }
+
+/**
+ * Seed of the dropout masks of global micro-batch `index`: a mix of the run's seed and the index, spaced 4096
+ * apart because the LoRA hook adds one per adapted module it runs. A resumed run draws the same masks.
+ */
+export function dropoutSeed(seed: number, index: number): number {
+  let h = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return ((h ^ (h >>> 16)) >>> 0) * 4096;
+}

@@ -4,6 +4,7 @@ import { readSafetensors, writeSafetensors } from '@lawgpt/llama-core';
 import * as tf from '@tensorflow/tfjs';
 import type { AdamWState } from './adamw.js';
 import { TrainingError } from './errors.js';
+import type { TrainingSettings } from './training-settings.js';
 
 /** `trainer_state.json`: where a run stands, written last so a checkpoint is complete once it is named. */
 export interface TrainerState {
@@ -12,31 +13,51 @@ export interface TrainerState {
   totalSteps: number;
   /** Folder (under the output dir) holding the checkpoint of `step`. */
   checkpoint: string;
-  /** Settings that must not change across a resume. */
-  fingerprint: Record<string, unknown>;
+  /** Settings that change the result (learning rate, schedule, batch, LoRA shape, data hash, seed, …). */
+  settings: TrainingSettings;
   /** Loss per logged step. */
   history: Array<{ step: number; loss: number; learningRate: number }>;
+  /** Set once the final adapter (or model) is written: the run is complete. */
+  finished?: boolean;
+  /** Settings of checkpoints from before `settings` existed. */
+  fingerprint?: Record<string, unknown>;
 }
 
 const STATE_FILE = 'trainer_state.json';
 
-/** The state of an earlier run in `outputDir`, or undefined for a fresh start. */
+/** The state of an earlier run in `outputDir`, or undefined for a fresh start (no state file). */
 export async function readTrainerState(outputDir: string): Promise<TrainerState | undefined> {
   const path = join(outputDir, STATE_FILE);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new TrainingError(`${path}: cannot read (${(error as Error).message})`, { path });
   }
+  let state: TrainerState;
   try {
-    return JSON.parse(text) as TrainerState;
+    state = JSON.parse(text) as TrainerState;
   } catch (error) {
     throw new TrainingError(
       `${path}: not valid JSON (${(error as Error).message}); delete it to start over`,
       { path },
     );
   }
+  const field = !Number.isInteger(state?.step)
+    ? 'step'
+    : typeof state.checkpoint !== 'string'
+      ? 'checkpoint'
+      : !Array.isArray(state.history)
+        ? 'history'
+        : undefined;
+  if (field) {
+    throw new TrainingError(`${path}: field "${field}" is missing or malformed; delete it to start over`, {
+      path,
+      field,
+    });
+  }
+  return state;
 }
 
 /**
@@ -65,13 +86,26 @@ export async function writeCheckpoint(
   await writeSafetensors(join(dir, 'optimizer.safetensors'), moments, {
     metadata: { format: 'lawgpt-adamw', step: String(optimizer.step) },
   });
+  await writeTrainerState(outputDir, { ...state, checkpoint: folder });
+  await removeLeftovers(outputDir, folder);
+}
+
+/** Write `trainer_state.json` atomically (temporary file, then rename). */
+export async function writeTrainerState(outputDir: string, state: TrainerState): Promise<void> {
   const path = join(outputDir, STATE_FILE);
   const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify({ ...state, checkpoint: folder }, null, 2)}\n`);
+  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`);
   await rename(temporary, path);
+}
+
+/**
+ * Remove what interrupted saves leave behind: checkpoint folders other than `keep` and temporary files
+ * (`*.tmp-<pid>…`). Only safe while the output lock is held.
+ */
+export async function removeLeftovers(outputDir: string, keep: string | undefined): Promise<void> {
   for (const entry of await readdir(outputDir)) {
-    if (entry.startsWith('checkpoint-') && entry !== folder)
-      await rm(join(outputDir, entry), { recursive: true });
+    if ((entry.startsWith('checkpoint-') && entry !== keep) || /\.tmp-\d+/.test(entry))
+      await rm(join(outputDir, entry), { recursive: true, force: true });
   }
 }
 

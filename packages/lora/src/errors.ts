@@ -41,3 +41,37 @@ export class AdapterShapeError extends LoraError {
 export class TrainingError extends LoraError {
   override name = 'TrainingError';
 }
+
+/** One setting that differs between a checkpoint and the run that would resume it. */
+export interface SettingChange {
+  /** Setting name, e.g. `learningRate`, `loraDropout`, `examplesSha256`. */
+  setting: string;
+  /** Value stored with the checkpoint (`undefined`: the checkpoint has no such setting). */
+  checkpoint: unknown;
+  /** Value of this run. */
+  current: unknown;
+}
+
+/** A checkpoint was made with settings that change the result; resuming it would silently mix two runs. */
+export class ResumeMismatchError extends TrainingError {
+  override name = 'ResumeMismatchError';
+  /** Every setting that differs. */
+  readonly changes: SettingChange[];
+
+  constructor(message: string, details: LoraErrorDetails & { changes: SettingChange[] }) {
+    super(message, details);
+    this.changes = details.changes;
+  }
+}
+
+/** Another live run holds the output folder's lock file. */
+export class OutputLockedError extends TrainingError {
+  override name = 'OutputLockedError';
+  /** Process id written in the lock file. */
+  readonly pid?: number;
+
+  constructor(message: string, details: LoraErrorDetails & { pid?: number }) {
+    super(message, details);
+    this.pid = details.pid;
+  }
+}

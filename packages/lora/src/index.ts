@@ -7,15 +7,30 @@ export { loadLoraAdapter, saveLoraAdapter } from './adapter-io.js';
 export type { LoraHookOptions } from './apply-adapter.js';
 export { applyLoraAdapter, applySavedWeights, createLoraHook, mergeLoraAdapter } from './apply-adapter.js';
 export type { TrainingBatch } from './batching.js';
-export { collate, shuffledOrder } from './batching.js';
+export { collate, dropoutSeed, shuffledOrder } from './batching.js';
 export type { TrainerState } from './checkpoint.js';
 export { readTrainerState } from './checkpoint.js';
-export type { LoraErrorDetails } from './errors.js';
-export { AdapterConfigError, AdapterShapeError, LoraError, TrainingError } from './errors.js';
+export type { LoraErrorDetails, SettingChange } from './errors.js';
+export {
+  AdapterConfigError,
+  AdapterShapeError,
+  LoraError,
+  OutputLockedError,
+  ResumeMismatchError,
+  TrainingError,
+} from './errors.js';
 export type { LearningRateSchedule } from './learning-rate.js';
 export { learningRateAt } from './learning-rate.js';
 export type { CreateLoraAdapterOptions, LoraAdapter, LoraModule } from './lora-adapter.js';
-export { createLoraAdapter, disposeLoraAdapter, linearShape, savedParameterNames } from './lora-adapter.js';
+export {
+  adaptableModules,
+  createLoraAdapter,
+  disposeLoraAdapter,
+  linearShape,
+  savedParameterNames,
+} from './lora-adapter.js';
+export type { LockOwner } from './output-lock.js';
+export { LOCK_FILE } from './output-lock.js';
 export type { AlpacaRecord, PromptTemplate } from './prompt-template.js';
 export {
   alpacaChineseTemplate,
@@ -23,6 +38,7 @@ export {
   extractResponse,
   formatPrompt,
   promptTemplates,
+  toChatTemplate,
 } from './prompt-template.js';
 export {
   isTargetModule,
@@ -33,7 +49,7 @@ export {
   savedModuleName,
   savedModuleTensorName,
 } from './target-modules.js';
-export type { TrainingProgress, TrainOptions, TrainResult } from './trainer.js';
+export type { TrainingProgress, TrainingStart, TrainOptions, TrainResult } from './trainer.js';
 export { trainCausalLm } from './trainer.js';
 export type {
   PackTextsOptions,
@@ -48,3 +64,4 @@ export {
   readPretrainingTexts,
   tokenizeInstruction,
 } from './training-data.js';
+export type { SettingValue, TrainingSettings } from './training-settings.js';

@@ -63,3 +63,47 @@ export function extractResponse(text: string, template: PromptTemplate = alpacaT
   const index = text.lastIndexOf(template.responseSplit);
   return (index < 0 ? text : text.slice(index + template.responseSplit.length)).trim();
 }
+
+/** A Jinja string literal for `text` (JSON's escapes are valid in Jinja: `\n`, `\"`, `\\`, `\uXXXX`). */
+const literal = (text: string) => JSON.stringify(text);
+
+/** `pattern` as a Jinja expression, `{instruction}` / `{input}` replaced by the namespace's fields. */
+function patternExpression(pattern: string): string {
+  return pattern
+    .split(/(\{instruction\}|\{input\})/)
+    .filter((part) => part !== '')
+    .map((part) =>
+      part === '{instruction}' ? 'ns.instruction' : part === '{input}' ? 'ns.input' : literal(part),
+    )
+    .join(' + ');
+}
+
+/**
+ * The Jinja `chat_template` (Hugging Face's `tokenizer_config.json` convention, read by transformers, vLLM and
+ * llama.cpp) that renders a conversation exactly as {@link formatPrompt} lays out what a model was tuned on:
+ * `bos_token`, then the prompt whose instruction is the last user turn and whose `input` holds the system text
+ * and earlier turns (`role: content` lines). A final assistant turn is rendered as the response plus
+ * `eos_token`, as in training. Only tags and expressions: no template text that whitespace control could alter.
+ */
+export function toChatTemplate(template: PromptTemplate): string {
+  return [
+    `{#- ${template.name} prompt template (lawgpt) -#}`,
+    "{%- set ns = namespace(input='', instruction='', answer=none, turns=messages) -%}",
+    "{%- if messages | length > 1 and messages[-1]['role'] == 'assistant' -%}",
+    "{%- set ns.answer = messages[-1]['content'] -%}{%- set ns.turns = messages[:-1] -%}",
+    '{%- endif -%}',
+    '{%- for message in ns.turns -%}',
+    "{%- if loop.last -%}{%- set ns.instruction = message['content'] -%}",
+    "{%- else -%}{%- set line = message['content'] if message['role'] == 'system' else message['role'] + ': ' + message['content'] -%}",
+    "{%- set ns.input = line if loop.first else ns.input + '\\n' + line -%}",
+    '{%- endif -%}',
+    '{%- endfor -%}',
+    '{{- bos_token -}}',
+    "{%- if ns.input | trim != '' -%}",
+    `{{- ${patternExpression(template.withInput)} -}}`,
+    '{%- else -%}',
+    `{{- ${patternExpression(template.withoutInput)} -}}`,
+    '{%- endif -%}',
+    '{%- if ns.answer is not none -%}{{- ns.answer + eos_token -}}{%- endif -%}',
+  ].join('\n');
+}

@@ -1,5 +1,6 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { causalLmLoss, createLlamaConfig, createRandomModel, type LlamaModel } from '@lawgpt/llama-core';
 import * as tf from '@tensorflow/tfjs';
@@ -7,8 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { createLoraConfig } from './adapter-config.js';
 import { loadLoraAdapter } from './adapter-io.js';
 import { applyLoraAdapter, createLoraHook } from './apply-adapter.js';
+import { dropoutSeed } from './batching.js';
+import { readTrainerState } from './checkpoint.js';
+import { OutputLockedError, ResumeMismatchError } from './errors.js';
 import { createLoraAdapter, type LoraAdapter } from './lora-adapter.js';
-import { type TrainOptions, trainCausalLm } from './trainer.js';
+import { LOCK_FILE } from './output-lock.js';
+import { type TrainingStart, type TrainOptions, trainCausalLm } from './trainer.js';
 import type { TrainingExample } from './training-data.js';
 
 const config = () =>
@@ -35,12 +40,12 @@ async function logitsOf(model: LlamaModel, adapter?: LoraAdapter) {
   return values;
 }
 
-async function setUp(modules: string[] = []) {
+async function setUp(modules: string[] = [], loraDropout = 0) {
   const model = await createRandomModel(config(), { seed: 3, backend: 'cpu' });
   const loraConfig = createLoraConfig({
     r: 4,
     loraAlpha: 8,
-    loraDropout: 0,
+    loraDropout,
     targetModules: ['q_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
     modulesToSave: modules,
   });
@@ -82,41 +87,178 @@ describe('trainCausalLm', () => {
     expect(Math.max(...trained.map((value, index) => Math.abs(value - reloaded[index])))).toBeLessThan(1e-5);
   });
 
-  it('resumes after an interruption and ends exactly where an uninterrupted run ends', async () => {
-    const straight = await setUp(['embed_tokens']);
-    await trainCausalLm({ ...base(await mkdtemp(join(tmpdir(), 'lora-a-'))), ...straight });
-    const expected = await logitsOf(straight.model, straight.adapter);
+  for (const dropout of [0, 0.1]) {
+    it(`resumes after an interruption and ends byte-identical to an uninterrupted run (dropout ${dropout})`, async () => {
+      const straightDir = await mkdtemp(join(tmpdir(), 'lora-a-'));
+      await trainCausalLm({ ...base(straightDir), ...(await setUp(['embed_tokens'], dropout)) });
 
-    const outputDir = await mkdtemp(join(tmpdir(), 'lora-b-'));
-    const first = await setUp(['embed_tokens']);
-    const controller = new AbortController();
-    const partial = await trainCausalLm({
-      ...base(outputDir),
-      ...first,
-      signal: controller.signal,
-      onProgress: ({ step }) => step === 5 && controller.abort(),
+      const outputDir = await mkdtemp(join(tmpdir(), 'lora-b-'));
+      const controller = new AbortController();
+      const partial = await trainCausalLm({
+        ...base(outputDir),
+        ...(await setUp(['embed_tokens'], dropout)),
+        signal: controller.signal,
+        onProgress: ({ step }) => step === 5 && controller.abort(),
+      });
+      expect(partial).toMatchObject({ aborted: true, steps: 5 });
+      // A new process: fresh model and adapter, same options.
+      const resumedSteps: boolean[] = [];
+      const starts: TrainingStart[] = [];
+      const rest = await trainCausalLm({
+        ...base(outputDir),
+        ...(await setUp(['embed_tokens'], dropout)),
+        onStart: (start) => starts.push(start),
+        onProgress: (p) => resumedSteps.push(p.resumed),
+      });
+      expect(rest.steps).toBe(8);
+      expect(starts).toEqual([
+        { step: 5, totalSteps: 8, resumed: true, changedSettings: [], staleLock: undefined },
+      ]);
+      expect(resumedSteps).toEqual([true, false, false]);
+      for (const file of ['adapter_model.safetensors', 'trainer_state.json']) {
+        const [resumed, straight] = await Promise.all(
+          [outputDir, straightDir].map((dir) => readFile(join(dir, file))),
+        );
+        expect(Buffer.compare(resumed!, straight!), file).toBe(0);
+      }
     });
-    expect(partial).toMatchObject({ aborted: true, steps: 5 });
-    // A new process: fresh model and adapter, same options.
-    const second = await setUp(['embed_tokens']);
-    const resumedSteps: boolean[] = [];
-    const rest = await trainCausalLm({
-      ...base(outputDir),
-      ...second,
-      onProgress: (p) => resumedSteps.push(p.resumed),
-    });
-    expect(rest.steps).toBe(8);
-    expect(resumedSteps).toEqual([true, false, false]);
-    const actual = await logitsOf(second.model, second.adapter);
-    expect(Math.max(...actual.map((value, index) => Math.abs(value - expected[index])))).toBeLessThan(1e-5);
+  }
+
+  it('draws new dropout masks for every micro-batch', async () => {
+    const dirs = await Promise.all(['lora-d-', 'lora-e-'].map((prefix) => mkdtemp(join(tmpdir(), prefix))));
+    const withDropout = await trainCausalLm({ ...base(dirs[0]!), ...(await setUp([], 0.1)) });
+    const without = await trainCausalLm({ ...base(dirs[1]!), ...(await setUp([], 0)) });
+    expect(withDropout.history[7]!.loss).not.toBe(without.history[7]!.loss);
+    const seeds = Array.from({ length: 1000 }, (_, index) => dropoutSeed(42, index));
+    expect(new Set(seeds.map((seed) => Math.floor(seed / 4096))).size).toBe(1000);
+    expect(seeds.every((seed) => seed % 4096 === 0 && Number.isSafeInteger(seed + 4095))).toBe(true);
   });
 
-  it('refuses to resume a checkpoint made with other settings', async () => {
+  it('refuses to resume a checkpoint made with other settings, listing each; forceResume continues and says so', async () => {
     const outputDir = await mkdtemp(join(tmpdir(), 'lora-c-'));
-    await trainCausalLm({ ...base(outputDir), ...(await setUp()), maxSteps: 2 });
-    await expect(trainCausalLm({ ...base(outputDir), ...(await setUp()), batchSize: 2 })).rejects.toThrow(
-      /checkpoint was made with/,
+    await trainCausalLm({ ...base(outputDir), ...(await setUp()), maxSteps: 2, saveEvery: 1 });
+    const changed = {
+      learningRate: 1e-1,
+      schedule: 'constant' as const,
+      batchSize: 2,
+      settings: { data: 'x' },
+    };
+    const error = await trainCausalLm({
+      ...base(outputDir),
+      ...(await setUp()),
+      ...changed,
+      maxSteps: 2,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResumeMismatchError);
+    const mismatch = error as ResumeMismatchError;
+    expect(mismatch.path).toBe(outputDir);
+    expect(mismatch.changes.map((change) => change.setting).sort()).toEqual([
+      'batchSize',
+      'data',
+      'learningRate',
+      'schedule',
+    ]);
+    expect(mismatch.message).toMatch(/learningRate: 0\.02 → 0\.1\n/);
+    expect(mismatch.message).toMatch(/schedule: linear → constant/);
+    expect(mismatch.message).toMatch(/data: \(not set\) → x/);
+    // A LoRA setting and the data are compared too.
+    const other = await setUp();
+    other.adapter.config.loraDropout = 0.3;
+    await expect(trainCausalLm({ ...base(outputDir), ...other, maxSteps: 2 })).rejects.toThrow(
+      /loraDropout: 0 → 0\.3/,
     );
+    // The base's weight format (the CLI's --base-dtype): a Q8_0 base is not the f32 one the checkpoint trained on.
+    const quantized = await createRandomModel(config(), { seed: 3, backend: 'wasm', dtype: 'q8_0' });
+    const onQuantized = createLoraAdapter({
+      model: quantized,
+      config: (await setUp()).adapter.config,
+      seed: 1,
+    });
+    await expect(
+      trainCausalLm({ ...base(outputDir), model: quantized, adapter: onQuantized, maxSteps: 2 }),
+    ).rejects.toThrow(/baseDtype: f32 → q8_0\n/);
+    quantized.dispose();
+    const fewer = { ...base(outputDir), examples: examples.slice(1), maxSteps: 2 };
+    await expect(trainCausalLm({ ...fewer, ...(await setUp()) })).rejects.toThrow(
+      /examples: 6 → 5\n {2}examplesSha256: [0-9a-f]{16}… → [0-9a-f]{16}…/,
+    );
+    const starts: TrainingStart[] = [];
+    const forced = await trainCausalLm({
+      ...base(outputDir),
+      ...(await setUp()),
+      learningRate: 1e-1,
+      maxSteps: 4,
+      forceResume: true,
+      onStart: (start) => starts.push(start),
+    });
+    expect(forced.steps).toBe(4);
+    expect(starts[0]!.step).toBe(2);
+    expect(starts[0]!.changedSettings.map((change) => change.setting)).toEqual([
+      'learningRate',
+      'totalSteps',
+    ]);
+    expect(forced.changedSettings).toEqual(starts[0]!.changedSettings);
+    expect(forced.history[2]!.learningRate).toBeCloseTo(1e-1 * (1 - 2 / 4));
+    // The new settings are the checkpoint's now.
+    expect((await readTrainerState(outputDir))!.settings.learningRate).toBe(1e-1);
+  });
+
+  it('says a finished run is finished instead of training again (no NaN loss)', async () => {
+    const outputDir = await mkdtemp(join(tmpdir(), 'lora-f-'));
+    const first = await trainCausalLm({ ...base(outputDir), ...(await setUp()), maxSteps: 3 });
+    expect((await readTrainerState(outputDir))!.finished).toBe(true);
+    let steps = 0;
+    const again = await trainCausalLm({
+      ...base(outputDir),
+      ...(await setUp()),
+      maxSteps: 3,
+      onProgress: () => steps++,
+    });
+    expect(again).toMatchObject({
+      alreadyFinished: true,
+      aborted: false,
+      steps: 3,
+      finalLoss: first.finalLoss,
+    });
+    expect(Number.isFinite(again.finalLoss)).toBe(true);
+    expect(steps).toBe(0);
+  });
+
+  it('locks the output folder: a second run is refused while one runs; stale locks are removed and reported', async () => {
+    const outputDir = await mkdtemp(join(tmpdir(), 'lora-lock-'));
+    const first = trainCausalLm({ ...base(outputDir), ...(await setUp()), maxSteps: 6 });
+    const second = trainCausalLm({ ...base(outputDir), ...(await setUp()), maxSteps: 6 });
+    await expect(second).rejects.toThrow(OutputLockedError);
+    await expect(second).rejects.toThrow(`in use by another training run (pid ${process.pid}`);
+    await first;
+    expect(await readdir(outputDir)).not.toContain(LOCK_FILE);
+    // A live process that is not this one holds it: refused, naming the pid and the lock file.
+    const lock = join(outputDir, LOCK_FILE);
+    const owner = {
+      pid: process.ppid,
+      hostname: hostname(),
+      startedAt: '2026-01-01T00:00:00Z',
+      command: 'x',
+    };
+    await writeFile(lock, JSON.stringify(owner));
+    await expect(trainCausalLm({ ...base(outputDir), ...(await setUp()), maxSteps: 6 })).rejects.toThrow(
+      `(pid ${process.ppid} on ${hostname()}`,
+    );
+    // Its process is gone: the lock is stale, removed and reported.
+    const gone = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout,
+    );
+    await writeFile(lock, JSON.stringify({ ...owner, pid: gone }));
+    const starts: TrainingStart[] = [];
+    await trainCausalLm({
+      ...base(outputDir),
+      ...(await setUp()),
+      maxSteps: 7,
+      forceResume: true,
+      onStart: (start) => starts.push(start),
+    });
+    expect(starts[0]!.staleLock?.pid).toBe(gone);
+    expect(await readdir(outputDir)).not.toContain(LOCK_FILE);
   });
 
   it('fine-tunes every weight without an adapter and saves an HF model', async () => {

@@ -1,16 +1,31 @@
 import { mkdir } from 'node:fs/promises';
-import { causalLmLoss, type LlamaModel } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import type { LlamaModel } from '@lawgpt/llama-core';
 import { AdamW } from './adamw.js';
 import { saveLoraAdapter } from './adapter-io.js';
-import { createLoraHook } from './apply-adapter.js';
-import { collate, shuffledOrder } from './batching.js';
-import { readTrainerState, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { TrainingError } from './errors.js';
+import { collate, dropoutSeed, shuffledOrder } from './batching.js';
+import {
+  readTrainerState,
+  removeLeftovers,
+  restoreCheckpoint,
+  type TrainerState,
+  writeCheckpoint,
+  writeTrainerState,
+} from './checkpoint.js';
+import { ResumeMismatchError, type SettingChange, TrainingError } from './errors.js';
 import { type LearningRateSchedule, learningRateAt } from './learning-rate.js';
-import { type LoraAdapter, savedParameterNames } from './lora-adapter.js';
-import { loraTensorNames, savedModuleTensorName } from './target-modules.js';
+import type { LoraAdapter } from './lora-adapter.js';
+import { acquireOutputLock, type LockOwner } from './output-lock.js';
+import { clipAndApply, stepGradients } from './step-gradients.js';
+import { trainableTensors } from './trainable-tensors.js';
 import type { TrainingExample } from './training-data.js';
+import {
+  adapterSettings,
+  baseWeightFormats,
+  compareSettings,
+  examplesDigest,
+  formatSettingChanges,
+  type TrainingSettings,
+} from './training-settings.js';
 
 /** Progress of a training run, reported after every optimizer step. */
 export interface TrainingProgress {
@@ -28,6 +43,19 @@ export interface TrainingProgress {
   etaSeconds: number;
   /** True when this step resumed from a checkpoint (first step after a restart). */
   resumed: boolean;
+}
+
+/** How a run starts, reported once before its first step. */
+export interface TrainingStart {
+  /** Optimizer steps already done (0 for a fresh run). */
+  step: number;
+  totalSteps: number;
+  /** True when a checkpoint in the output folder was restored. */
+  resumed: boolean;
+  /** Settings that differ from the checkpoint's (only with `forceResume`; otherwise that is an error). */
+  changedSettings: SettingChange[];
+  /** A lock left by a run that is gone, which this run removed. */
+  staleLock?: LockOwner;
 }
 
 /** Options for {@link trainCausalLm}. */
@@ -56,104 +84,137 @@ export interface TrainOptions {
   saveEvery?: number;
   /** Continue from the checkpoint in `outputDir` if there is one. Default true. */
   resume?: boolean;
-  /** Seed of the data order and dropout. Default 42. */
+  /**
+   * Resume even though settings that change the result differ from the checkpoint's (they are reported in
+   * `onStart` and the result). Default false: that is a {@link ResumeMismatchError} listing each difference.
+   */
+  forceResume?: boolean;
+  /** More settings that change the result (e.g. data file hashes), stored and compared like the trainer's own. */
+  settings?: TrainingSettings;
+  /** Seed of the data order (per epoch) and the dropout masks (per micro-batch). Default 42. */
   seed?: number;
   /** Token id used to pad batches. Default 0. */
   padId?: number;
+  /** Stops the run after the current optimizer step, with a checkpoint. */
   signal?: AbortSignal;
+  onStart?: (start: TrainingStart) => void;
   onProgress?: (progress: TrainingProgress) => void;
 }
 
 /** What a finished (or aborted) run returns. */
 export interface TrainResult {
   steps: number;
+  /** Loss of the last step done (also when that step was done by an earlier, resumed run). */
   finalLoss: number;
   history: Array<{ step: number; loss: number; learningRate: number }>;
   /** True if `signal` stopped the run (its last checkpoint is in `outputDir`). */
   aborted: boolean;
+  /** True if the run in `outputDir` had already finished, so nothing was trained. */
+  alreadyFinished: boolean;
+  /** Settings changed against the checkpoint (with `forceResume`). */
+  changedSettings: SettingChange[];
 }
 
-function trainableTensors(model: LlamaModel, adapter?: LoraAdapter): Map<string, tf.Variable> {
-  const trainable = new Map<string, tf.Variable>();
-  if (!adapter) {
-    if (model.stored.size > 0) {
-      const [name, weight] = [...model.stored][0]!;
-      throw new TrainingError(
-        `full fine-tuning trains every weight, but ${model.stored.size} are frozen ${weight.format} weights held by the engine (e.g. ${name}); load the model with dtype "f32" (storage "tensor"), or train a LoRA adapter`,
-        { field: 'model' },
-      );
-    }
-    for (const [name, variable] of model.parameters) trainable.set(name, variable);
-    return trainable;
+/** The settings of this run that change its result, stored with each checkpoint. */
+function runSettings(options: TrainOptions, totalSteps: number): TrainingSettings {
+  const { model, adapter, examples, batchSize = 4, gradientAccumulationSteps = 1 } = options;
+  const { learningRate = 3e-4, warmupSteps = 0, schedule = 'linear', weightDecay = 0 } = options;
+  const { maxGradNorm = 1, seed = 42, padId = 0 } = options;
+  return {
+    ...adapterSettings(adapter),
+    baseDtype: baseWeightFormats(model),
+    learningRate,
+    schedule,
+    warmupSteps,
+    weightDecay,
+    maxGradNorm,
+    batchSize,
+    gradientAccumulationSteps,
+    totalSteps,
+    seed,
+    padId,
+    examples: examples.length,
+    examplesSha256: examplesDigest(examples),
+    ...options.settings,
+  };
+}
+
+/** Settings changed against the checkpoint; an error listing them unless `force`. */
+function checkResume(
+  previous: TrainerState,
+  settings: TrainingSettings,
+  outputDir: string,
+  force: boolean,
+): SettingChange[] {
+  const changes = compareSettings(previous.settings ?? previous.fingerprint ?? {}, settings);
+  if (changes.length > 0 && !force) {
+    throw new ResumeMismatchError(
+      `${outputDir}: the checkpoint (step ${previous.step}) was made with other settings:\n` +
+        `${formatSettingChanges(changes)}\nrun with the checkpoint's settings, resume anyway ` +
+        '(forceResume), or start over (another output folder, or resume: false)',
+      { path: outputDir, field: changes[0]!.setting, changes },
+    );
   }
-  // modules_to_save are trained in full: a quantized or half-precision base gives them float32 variables.
-  model.unfreeze(savedParameterNames(adapter.config));
-  for (const module of adapter.modules.values()) {
-    const names = loraTensorNames(module.name);
-    trainable.set(names.a, module.a);
-    trainable.set(names.b, module.b);
-  }
-  for (const name of savedParameterNames(adapter.config)) {
-    trainable.set(savedModuleTensorName(name.replace(/\.weight$/, '')), model.parameter(name));
-  }
-  return trainable;
+  return changes;
 }
 
 /**
  * Train a causal LM — LoRA (continued pretraining or SFT, as LaWGPT) or full fine-tuning — with AdamW,
- * warm-up + decay, gradient accumulation and clipping. Checkpoints are atomic and a restarted run with
- * the same options continues from the last one, on the same data order.
+ * warm-up + decay, gradient accumulation and clipping. Checkpoints are atomic; a restarted run with the same
+ * settings continues from the last one and ends byte-identical to an uninterrupted run (data order and dropout
+ * masks are functions of the seed and the step). A lock file in `outputDir` refuses a second run there.
  */
 export async function trainCausalLm(options: TrainOptions): Promise<TrainResult> {
-  const {
-    model,
-    adapter,
-    examples,
-    outputDir,
-    batchSize = 4,
-    gradientAccumulationSteps = 1,
-    epochs = 1,
-  } = options;
-  const {
-    learningRate = 3e-4,
-    warmupSteps = 0,
-    schedule = 'linear',
-    weightDecay = 0,
-    maxGradNorm = 1,
-  } = options;
-  const { saveEvery = 50, resume = true, seed = 42, padId = 0, signal, onProgress } = options;
-  if (examples.length === 0) throw new TrainingError('no training examples', { field: 'examples' });
+  if (options.examples.length === 0) throw new TrainingError('no training examples', { field: 'examples' });
+  await mkdir(options.outputDir, { recursive: true });
+  const lock = await acquireOutputLock(options.outputDir);
+  try {
+    return await train(options, lock.staleOwner);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function train(options: TrainOptions, staleLock: LockOwner | undefined): Promise<TrainResult> {
+  const { model, adapter, examples, outputDir, batchSize = 4, gradientAccumulationSteps = 1 } = options;
+  const { learningRate = 3e-4, warmupSteps = 0, schedule = 'linear', weightDecay = 0 } = options;
+  const { maxGradNorm = 1, saveEvery = 50, resume = true, forceResume = false, seed = 42 } = options;
+  const { padId = 0, signal, onStart, onProgress, epochs = 1 } = options;
   const batchesPerEpoch = Math.ceil(examples.length / batchSize);
   const totalSteps = options.maxSteps ?? Math.ceil((epochs * batchesPerEpoch) / gradientAccumulationSteps);
-  const fingerprint = { examples: examples.length, batchSize, gradientAccumulationSteps, seed, totalSteps };
-  await mkdir(outputDir, { recursive: true });
+  const settings = runSettings(options, totalSteps);
 
-  // 1. Trainable tensors and optimizer, restored from the last checkpoint when resuming.
+  // 1. The earlier run in outputDir: its settings must match (or forceResume), a finished one is reported.
+  // (with resume off, an unreadable state file is no reason to stop: the run starts over)
+  const existing = await readTrainerState(outputDir).catch((error: unknown) => {
+    if (resume) throw error;
+    return undefined;
+  });
+  const previous = resume ? existing : undefined;
+  const changedSettings = previous ? checkResume(previous, settings, outputDir, forceResume) : [];
+  if (previous?.finished && previous.step >= totalSteps) {
+    const { step, history } = previous;
+    const finalLoss = history.at(-1)?.loss ?? Number.NaN;
+    return { steps: step, finalLoss, history, aborted: false, alreadyFinished: true, changedSettings };
+  }
+  await removeLeftovers(outputDir, existing?.checkpoint);
+
+  // 2. Trainable tensors and optimizer, restored from the last checkpoint when resuming.
   const trainable = trainableTensors(model, adapter);
   for (const variable of trainable.values()) variable.trainable = true;
   const optimizer = new AdamW({ weightDecay });
   let step = 0;
   let history: TrainResult['history'] = [];
-  const previous = resume ? await readTrainerState(outputDir) : undefined;
   if (previous) {
-    if (JSON.stringify(previous.fingerprint) !== JSON.stringify(fingerprint)) {
-      throw new TrainingError(
-        `${outputDir}: the checkpoint was made with ${JSON.stringify(previous.fingerprint)}, this run has ` +
-          `${JSON.stringify(fingerprint)}; use another output folder or resume: false`,
-        { path: outputDir, expected: previous.fingerprint, actual: fingerprint },
-      );
-    }
     optimizer.importState(await restoreCheckpoint(outputDir, previous, trainable));
     step = previous.step;
     history = previous.history;
   }
-  const variables = [...trainable.values()];
-  const nameOf = new Map([...trainable].map(([name, variable]) => [variable.name, name]));
-  const hook = adapter ? createLoraHook(adapter, { training: true, seed }) : undefined;
+  onStart?.({ step, totalSteps, resumed: previous !== undefined, changedSettings, staleLock });
   const started = Date.now();
   const startStep = step;
   let tokens = 0;
-  let lastLoss = Number.NaN;
+  let lastLoss = history.at(-1)?.loss ?? Number.NaN;
 
   const microBatch = (index: number) => {
     const epoch = Math.floor(index / batchesPerEpoch);
@@ -165,70 +226,39 @@ export async function trainCausalLm(options: TrainOptions): Promise<TrainResult>
     );
   };
 
-  const save = () =>
-    optimizer
-      .exportState()
-      .then((state) =>
-        writeCheckpoint(outputDir, { step, totalSteps, fingerprint, history }, trainable, state),
-      );
+  // 3. One step's micro-batches, each with its dropout masks seeded from the run's seed and its index.
+  const stepBatches = () =>
+    Array.from({ length: gradientAccumulationSteps }, (_, micro) => {
+      const index = step * gradientAccumulationSteps + micro;
+      return { batch: microBatch(index), dropoutSeed: dropoutSeed(seed, index) };
+    });
+
+  const state = (): Omit<TrainerState, 'checkpoint'> => ({ step, totalSteps, settings, history });
+  const save = async () => writeCheckpoint(outputDir, state(), trainable, await optimizer.exportState());
 
   while (step < totalSteps) {
+    // Let signal handlers run: without a macrotask turn, a SIGINT would wait for the next file write.
+    await new Promise((resolve) => setImmediate(resolve));
     if (signal?.aborted) break;
-    // 2. Accumulate gradients over the step's micro-batches.
-    const summed: Record<string, tf.Tensor> = {};
-    let lossSum = 0;
-    for (let micro = 0; micro < gradientAccumulationSteps; micro++) {
-      const batch = microBatch(step * gradientAccumulationSteps + micro);
-      tokens += batch.tokens;
-      const { value, grads } = tf.variableGrads(
-        () =>
-          causalLmLoss(
-            model.forward(batch.inputIds, { attentionMask: batch.attentionMask, linearHook: hook }),
-            batch.labels,
-          ),
-        variables,
-      );
-      lossSum += (await value.data())[0];
-      value.dispose();
-      for (const [variableName, gradient] of Object.entries(grads)) {
-        const name = nameOf.get(variableName)!;
-        const scaled = tf.div(gradient, gradientAccumulationSteps);
-        gradient.dispose();
-        if (summed[name]) {
-          const total = tf.add(summed[name], scaled);
-          summed[name].dispose();
-          scaled.dispose();
-          summed[name] = total;
-        } else summed[name] = scaled;
-      }
-    }
-    // 3. Clip by global norm, update, log.
-    const gradNorm = Math.sqrt(
-      Object.values(summed).reduce(
-        (total, gradient) => total + tf.tidy(() => tf.sum(tf.square(gradient)).dataSync()[0]),
-        0,
-      ),
-    );
-    const clip = maxGradNorm > 0 && gradNorm > maxGradNorm ? maxGradNorm / (gradNorm + 1e-6) : 1;
-    const clipped = Object.fromEntries(
-      Object.entries(summed).map(([name, gradient]) => [
-        name,
-        clip === 1 ? gradient : tf.mul(gradient, clip),
-      ]),
-    );
+    const {
+      summed,
+      loss,
+      tokens: stepTokens,
+    } = await stepGradients(model, adapter, trainable, stepBatches());
+    tokens += stepTokens;
+    // 4. Clip by global norm, update, log.
     const rate = learningRateAt(step, { learningRate, warmupSteps, totalSteps, decay: schedule });
-    optimizer.apply(trainable, clipped, rate);
-    for (const gradient of new Set([...Object.values(summed), ...Object.values(clipped)])) gradient.dispose();
+    const gradNorm = clipAndApply(optimizer, trainable, summed, maxGradNorm, rate);
     step++;
-    lastLoss = lossSum / gradientAccumulationSteps;
-    history.push({ step, loss: lastLoss, learningRate: rate });
+    lastLoss = loss;
+    history.push({ step, loss, learningRate: rate });
     const elapsedSeconds = (Date.now() - started) / 1000;
     const perStep = elapsedSeconds / (step - startStep);
     onProgress?.({
       step,
       totalSteps,
       epoch: (step * gradientAccumulationSteps) / batchesPerEpoch,
-      loss: lastLoss,
+      loss,
       learningRate: rate,
       gradNorm,
       tokensPerSecond: tokens / Math.max(elapsedSeconds, 1e-9),
@@ -239,14 +269,15 @@ export async function trainCausalLm(options: TrainOptions): Promise<TrainResult>
     if (saveEvery > 0 && step % saveEvery === 0 && step < totalSteps) await save();
   }
 
-  // 4. Final checkpoint and the trained weights in the format users load.
+  // 5. Final checkpoint, the trained weights in the format users load, then the state marked finished.
   await save();
   const aborted = step < totalSteps;
   if (!aborted) {
     if (adapter) await saveLoraAdapter(adapter, outputDir, { model });
     else await model.save(outputDir);
+    await writeTrainerState(outputDir, { ...state(), checkpoint: `checkpoint-${step}`, finished: true });
   }
-  for (const variable of variables) variable.trainable = false;
+  for (const variable of trainable.values()) variable.trainable = false;
   optimizer.dispose();
-  return { steps: step, finalLoss: lastLoss, history, aborted };
+  return { steps: step, finalLoss: lastLoss, history, aborted, alreadyFinished: false, changedSettings };
 }

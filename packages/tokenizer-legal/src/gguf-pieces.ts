@@ -42,7 +42,7 @@ export function toGgufVocabulary(tokenizer: LoadedTokenizer): GgufPieces {
       path: tokenizer.path,
       field: 'model.type',
       expected:
-        'a SentencePiece-style model for a GGUF `llama` vocabulary (a byte-level BPE needs a `gpt2` one: idToPiece and merges())',
+        'a SentencePiece-style model for a GGUF `llama` vocabulary (a byte-level BPE gives a `gpt2` one: toGgufBpe)',
       actual: 'byte-level BPE',
     });
   }

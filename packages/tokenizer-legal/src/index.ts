@@ -19,6 +19,13 @@ export {
 export type { ExtendReport, ExtendTokenizerOptions } from './extend-tokenizer.js';
 export { extendTokenizer } from './extend-tokenizer.js';
 export {
+  type FromGgufBpeOptions,
+  fromGgufBpe,
+  type GgufBpe,
+  type ToGgufBpeOptions,
+  toGgufBpe,
+} from './gguf-bpe.js';
+export {
   type FromGgufPiecesOptions,
   fromGgufPieces,
   type GgufPiece,
@@ -36,6 +43,7 @@ export { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
 export type { TokenStats } from './token-stats.js';
 export { tokenStats } from './token-stats.js';
 export type { DecodeOptions, EncodeOptions, Tokenizer } from './tokenizer.js';
-export type { TokenizerConfig } from './tokenizer-config.js';
+export type { SaveChatTemplateOptions, TokenizerConfig } from './tokenizer-config.js';
+export { readTokenizerConfig, saveChatTemplate } from './tokenizer-config.js';
 export type { TrainProgress, TrainVocabularyOptions, TrainVocabularyResult } from './train-vocabulary.js';
 export { trainVocabulary } from './train-vocabulary.js';

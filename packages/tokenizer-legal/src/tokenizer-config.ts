@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TokenizerFileError, TokenizerModelError } from './errors.js';
+import { writeFilesAtomically } from './internal/atomic-write.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -99,4 +100,28 @@ export async function readTokenizerConfig(tokenizerPath: string): Promise<Tokeni
   }
   const jinjaPath = join(folder, 'chat_template.jinja');
   return parseTokenizerConfig(json, path, existsSync(jinjaPath) ? await read(jinjaPath) : undefined);
+}
+
+/** Options of {@link saveChatTemplate}. */
+export interface SaveChatTemplateOptions {
+  /** Folder whose `tokenizer_config.json` gets the template (created when missing). */
+  dir: string;
+  /** The Jinja `chat_template` source. */
+  template: string;
+}
+
+/**
+ * Record `template` as `chat_template` in `dir/tokenizer_config.json` (every other field kept), atomically:
+ * the Hugging Face convention that transformers, vLLM and llama.cpp's converter read. A `chat_template.jinja`
+ * already there (which transformers prefers) is rewritten too. Returns the path of the config.
+ */
+export async function saveChatTemplate({ dir, template }: SaveChatTemplateOptions): Promise<string> {
+  const path = join(dir, 'tokenizer_config.json');
+  const config = existsSync(path) ? (await readTokenizerConfig(path))!.json : {};
+  const files = [{ path, data: `${JSON.stringify({ ...config, chat_template: template }, null, 2)}\n` }];
+  // transformers reads chat_template.jinja before the config's field, so a file already there is updated too
+  const jinjaPath = join(dir, 'chat_template.jinja');
+  if (existsSync(jinjaPath)) files.push({ path: jinjaPath, data: template });
+  await writeFilesAtomically(files);
+  return path;
 }

@@ -6,32 +6,23 @@ import {
   buildKnowledgeInstructions,
   type Charge,
   type CorpusSource,
-  cleanInstructions,
-  createChatClient,
-  DataGenFileError,
-  DataGenParseError,
   formatArticleLabel,
   formatDatasetCard,
-  type InstructionRecord,
   type KnowledgeBase,
   type KnowledgeTemplate,
   linkCharges,
   loadChargeTables,
   loadKnowledgeBase,
   parseChargeList,
-  parseJsonl,
-  parseSeedTasks,
   readCailCases,
   readTextFile,
-  runSelfInstruct,
   type StatuteWarning,
   writeFileAtomic,
   writeInstructionDataset,
 } from '@lawgpt/data-gen';
 import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
-import { whileInterruptible } from '../interrupt.js';
+import { runInterruptible } from '../interrupt.js';
 import { numberValue, repeatedValues, requireString } from '../option-values.js';
-import { formatDuration } from '../progress.js';
 
 type Values = ParsedArgs['values'];
 
@@ -49,11 +40,12 @@ function parseArticle(text: string): { number: number; suffix: number } {
   return { number: Number(match[1]), suffix };
 }
 
-async function loadBase(values: Values, io: CommandIO): Promise<KnowledgeBase> {
+async function loadBase(values: Values, io: CommandIO, signal?: AbortSignal): Promise<KnowledgeBase> {
   const root = requireString(values.laws, '--laws');
   const started = Date.now();
   const knowledgeBase = await loadKnowledgeBase({
     root,
+    signal,
     onProgress: ({ files, totalFiles }) => {
       if (files % 100 === 0 || files === totalFiles) io.stderr(`\rstatutes: ${files}/${totalFiles} files`);
     },
@@ -71,7 +63,7 @@ const WARNING_NAMES: Record<StatuteWarning['kind'], string> = {
   'no-articles': 'files without articles',
 };
 
-/** One line per kind of statute warning, with up to 5 examples (file:line) for the ones that touch articles. */
+/** One line per kind of statute warning, with up to 5 examples (file:line, or the file for one without articles). */
 function formatWarnings(warnings: StatuteWarning[]): string {
   if (warnings.length === 0) return 'statutes: no warnings\n';
   const lines = [`statutes: ${warnings.length} warnings`];
@@ -79,9 +71,10 @@ function formatWarnings(warnings: StatuteWarning[]): string {
     const ofKind = warnings.filter((warning) => warning.kind === kind);
     if (ofKind.length === 0) continue;
     lines.push(`  ${ofKind.length} ${WARNING_NAMES[kind]}`);
-    if (kind === 'no-articles') continue;
     for (const warning of ofKind.slice(0, 5))
-      lines.push(`    ${warning.path}:${warning.line}: ${warning.message}`);
+      lines.push(
+        `    ${warning.path}${kind === 'no-articles' ? '' : `:${warning.line}: ${warning.message}`}`,
+      );
     if (ofKind.length > 5) lines.push(`    … and ${ofKind.length - 5} more`);
   }
   return `${lines.join('\n')}\n`;
@@ -139,7 +132,22 @@ export async function runKb(values: Values, io: CommandIO): Promise<number> {
 
 export async function runKnowledgeInstruct(values: Values, io: CommandIO): Promise<number> {
   const output = requireString(values.output, '--output');
-  const knowledgeBase = await loadBase(values, io);
+  const messages = {
+    finishing: 'stopping before anything is written',
+    stopped: () => `nothing written to ${output}; rerun the same command`,
+  };
+  return runInterruptible('knowledge-instruct', io, messages, (signal) =>
+    knowledgeInstruct(values, io, output, signal),
+  );
+}
+
+async function knowledgeInstruct(
+  values: Values,
+  io: CommandIO,
+  output: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const knowledgeBase = await loadBase(values, io, signal);
   const cases = (await Promise.all(repeatedValues(values.cail).map((path) => readCailCases(path)))).flat();
   const charges = await loadCharges(values, knowledgeBase, cases);
   const templates =
@@ -161,6 +169,7 @@ export async function runKnowledgeInstruct(values: Values, io: CommandIO): Promi
     );
   }
   const format = values.format === undefined ? undefined : (values.format as 'json' | 'jsonl');
+  signal.throwIfAborted();
   await writeInstructionDataset({ records, path: output, format, metadata: !values['no-metadata'] });
   const card = buildDatasetCard({ records, seed });
   const cardPath = typeof values.card === 'string' ? values.card : `${output}.card.md`;
@@ -189,9 +198,28 @@ export async function runCorpus(values: Values, io: CommandIO): Promise<number> 
   const threshold = values.threshold === 'none' ? null : Number(values.threshold);
   if (threshold !== null && !(threshold > 0 && threshold <= 1))
     throw new UsageError(`--threshold expects (0, 1] or none, got '${values.threshold}'`);
+  const messages = {
+    finishing: 'stopping before the next document',
+    stopped: () =>
+      `the corpus in ${outDir} is incomplete (no corpus-stats.json); rerun the same command to build it`,
+  };
+  return runInterruptible('corpus', io, messages, (signal) =>
+    writeCorpus(sources, outDir, threshold, values, io, signal),
+  );
+}
+
+async function writeCorpus(
+  sources: CorpusSource[],
+  outDir: string,
+  threshold: number | null,
+  values: Values,
+  io: CommandIO,
+  signal: AbortSignal,
+): Promise<number> {
   const stats = await buildCorpus({
     sources,
     outDir,
+    signal,
     shardSize: integer(values['shard-size'], '--shard-size'),
     nearDuplicateThreshold: threshold,
     minCharacters: integer(values['min-chars'], '--min-chars'),
@@ -207,100 +235,4 @@ export async function runCorpus(values: Values, io: CommandIO): Promise<number> 
       `stats: ${join(outDir, 'corpus-stats.json')}\n`,
   );
   return 0;
-}
-
-async function readRecords(path: string): Promise<InstructionRecord[]> {
-  const text = await readTextFile(path, 'instruction records (JSON or JSONL)');
-  let rows: InstructionRecord[];
-  try {
-    rows = text.trimStart().startsWith('[')
-      ? (JSON.parse(text) as InstructionRecord[])
-      : parseJsonl<InstructionRecord>(text, { path });
-  } catch (error) {
-    if (error instanceof SyntaxError)
-      throw new DataGenParseError({ path, message: `not valid JSON (${error.message})` });
-    throw error;
-  }
-  if (rows.length === 0) {
-    throw new DataGenFileError({
-      path,
-      code: 'EMPTY',
-      message: 'no instruction records (the file is empty)',
-    });
-  }
-  // Plain Alpaca rows (no template/provenance) are accepted too.
-  return rows.map((row) => ({
-    ...row,
-    input: row.input ?? '',
-    template: row.template ?? 'input',
-    provenance: row.provenance ?? { kind: 'seed' },
-  }));
-}
-
-export async function runTeacherJob(
-  values: Values,
-  io: CommandIO,
-  job: 'self-instruct' | 'clean',
-): Promise<number> {
-  const outputPath = requireString(values.output, '--output');
-  const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : process.env.OPENAI_API_KEY;
-  const onInterrupt = () => io.stderr('\nstopping (rerun the same command to resume)…\n');
-  return whileInterruptible(async (signal) => {
-    const client = createChatClient({
-      baseUrl: requireString(values['base-url'], '--base-url'),
-      apiKey,
-      model: requireString(values.model, '--model'),
-      concurrency: integer(values.concurrency, '--concurrency'),
-      timeoutMs: integer(values['timeout-ms'], '--timeout-ms'),
-      maxRetries: integer(values['max-retries'], '--max-retries'),
-      signal,
-      onRetry: ({ attempt, delayMs, reason }) =>
-        io.stderr(`\nretry ${attempt} after ${reason} in ${delayMs} ms\n`),
-    });
-    if (job === 'clean') {
-      const records = await readRecords(requireString(values.input, '--input'));
-      const result = await cleanInstructions({
-        records,
-        client,
-        outputPath,
-        batchSize: integer(values.concurrency, '--concurrency'),
-        onProgress: (progress) =>
-          io.stderr(
-            `\rclean: ${progress.done}/${progress.total} rewritten ${progress.counts.rewritten} dropped ${progress.counts.dropped} unparseable ${progress.counts.unparseable} failed ${progress.counts.failed} | ${progress.recordsPerSecond.toFixed(2)}/s ETA ${formatDuration(progress.etaSeconds ?? Number.NaN)}   `,
-          ),
-      });
-      io.stderr('\n');
-      io.stdout(
-        `${result.done}/${result.total} records handled → ${outputPath} (${JSON.stringify(result.counts)})\n`,
-      );
-      return 0;
-    }
-    const seedPath = requireString(values.seeds, '--seeds');
-    const seedTasks = parseSeedTasks(await readTextFile(seedPath, 'seed tasks (JSONL)'), { path: seedPath });
-    const result = await runSelfInstruct({
-      seedTasks,
-      client,
-      outputPath,
-      target: integer(values.num, '--num'),
-      examplesPerPrompt: integer(values.examples, '--examples'),
-      requestsPerRound: integer(values.concurrency, '--concurrency'),
-      maxRequests:
-        values['max-requests'] === undefined ? undefined : integer(values['max-requests'], '--max-requests'),
-      tokenizer: values.tokenizer === 'char' ? 'char' : 'jieba',
-      seed: integer(values.seed, '--seed'),
-      signal,
-      onProgress: (progress) => {
-        const rejected =
-          Object.entries(progress.rejected)
-            .map(([reason, count]) => `${reason} ${count}`)
-            .join(', ') || 'none';
-        io.stderr(
-          `\rself-instruct: kept ${progress.kept}/${progress.target} (resumed ${progress.resumed}) requests ${progress.requests} rejected: ${rejected} | ${progress.keptPerSecond.toFixed(2)}/s ETA ${formatDuration(progress.etaSeconds ?? Number.NaN)}   `,
-        );
-      },
-    });
-    io.stderr('\n');
-    io.stdout(`${result.kept} records → ${outputPath} after ${result.requests} requests\n`);
-    return 0;
-  }, onInterrupt);
 }

@@ -1,6 +1,7 @@
 import { KNOWLEDGE_TEMPLATES } from '@lawgpt/data-gen';
 import { type Command, UsageError } from '../command.js';
-import { runCorpus, runKb, runKnowledgeInstruct, runTeacherJob } from './data-jobs.js';
+import { runCorpus, runKb, runKnowledgeInstruct } from './data-jobs.js';
+import { runTeacherJob } from './teacher-jobs.js';
 
 const SUBCOMMANDS = ['kb', 'knowledge-instruct', 'corpus', 'self-instruct', 'clean'] as const;
 

@@ -19,8 +19,10 @@ import {
   type TextScorer,
 } from '@lawgpt/eval';
 import type { BackendName } from '@lawgpt/llama-core';
+import { chatPromptOptions, checkChatPromptOptions, promptTokenizer } from '../chat-prompts.js';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { createLlamaGenerator } from '../eval/llama-generator.js';
+import { runInterruptible } from '../interrupt.js';
 import { dtypeValue } from '../option-values.js';
 import { dtypeOption, loadRuntime } from '../runtime.js';
 
@@ -101,6 +103,7 @@ async function openGenerator(
 }> {
   const modelDir = string(args, 'model-dir');
   if (modelDir) {
+    checkChatPromptOptions(args.values);
     const runtime = await loadRuntime({
       modelDir,
       tokenizerPath: string(args, 'tokenizer'),
@@ -108,10 +111,24 @@ async function openGenerator(
       backend: string(args, 'backend') as BackendName | undefined,
       dtype: dtypeValue(args.values.dtype, '--dtype'),
     });
+    // generated answers are prompted as the model was tuned (its chat template); perplexity scores raw text
+    const tokenizer =
+      sub === 'perplexity'
+        ? runtime.tokenizer
+        : await promptTokenizer({
+            tokenizer: runtime.tokenizer,
+            template: string(args, 'template'),
+            raw: args.values.raw === true,
+            locations: [string(args, 'tokenizer'), string(args, 'adapter'), modelDir],
+            io,
+          }).catch((error: Error) => {
+            runtime.model.dispose();
+            throw error;
+          });
     return {
       generator: createLlamaGenerator({
         model: runtime.model,
-        tokenizer: runtime.tokenizer,
+        tokenizer,
         allowLongContext: args.values['allow-long-context'] === true,
         onWarning: (message) => io.stderr(`\nwarning: ${message}\n`),
       }),
@@ -168,25 +185,43 @@ async function runCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
   const shot = string(args, 'shot') ?? 'zero';
   if (shot !== 'zero' && shot !== 'one') throw new UsageError(`--shot must be zero or one, got ${shot}`);
   const { generator, name: model, local, close } = await openGenerator(args, 'run', io);
-  const run = await runLawBench({
-    generator,
-    dataDir: data,
-    outputDir,
-    shot,
-    tasks: list(string(args, 'tasks')),
-    limit: number('limit'),
-    // a local model runs one generation at a time
-    concurrency: local ? 1 : number('concurrency'),
-    retries: number('retries'),
-    onProgress: ({ task, done, total, itemsPerSecond, etaSeconds }) =>
-      io.stderr(
-        `\r${task}: ${done}/${total}  ${itemsPerSecond.toFixed(2)} items/s  ETA ${Number.isFinite(etaSeconds) ? Math.round(etaSeconds) : '?'} s   `,
-      ),
-  });
-  close();
-  io.stderr(`\ngenerated ${run.generated} predictions into ${outputDir}\n`);
-  if (run.results) await output(await render(run.results, args, data, model), args, io);
-  return 0;
+  let generated = 0;
+  const messages = {
+    finishing: 'finishing the items being generated',
+    stopped: () =>
+      `${generated} new predictions kept in ${join(outputDir, '.progress')}; rerun the same command to resume`,
+  };
+  // The items in flight finish (the signal only stops new ones), so the first Ctrl-C loses no generation.
+  const finishing: TextGenerator = {
+    generate: (prompt, options) => generator.generate(prompt, { ...options, signal: undefined }),
+  };
+  try {
+    return await runInterruptible('eval run', io, messages, async (signal) => {
+      const run = await runLawBench({
+        generator: finishing,
+        dataDir: data,
+        outputDir,
+        shot,
+        tasks: list(string(args, 'tasks')),
+        limit: number('limit'),
+        // a local model runs one generation at a time
+        concurrency: local ? 1 : number('concurrency'),
+        retries: number('retries'),
+        signal,
+        onProgress: ({ task, done, total, itemsPerSecond, etaSeconds, generated: count }) => {
+          generated = count;
+          io.stderr(
+            `\r${task}: ${done}/${total}  ${itemsPerSecond.toFixed(2)} items/s  ETA ${Number.isFinite(etaSeconds) ? Math.round(etaSeconds) : '?'} s   `,
+          );
+        },
+      });
+      io.stderr(`\ngenerated ${run.generated} predictions into ${outputDir}\n`);
+      if (run.results) await output(await render(run.results, args, data, model), args, io);
+      return 0;
+    });
+  } finally {
+    close();
+  }
 }
 
 async function discCommand(args: ParsedArgs, io: CommandIO): Promise<number> {
@@ -291,6 +326,14 @@ export const evalCommand: Command = {
       type: 'boolean',
       description:
         "with --model-dir: generate past the model's max_position_embeddings (default: stop there); the warning names the RoPE scaling",
+    },
+    template: {
+      ...chatPromptOptions.template,
+      description: `run/disc with --model-dir: ${chatPromptOptions.template.description}`,
+    },
+    raw: {
+      ...chatPromptOptions.raw,
+      description: `run/disc with --model-dir: ${chatPromptOptions.raw.description}`,
     },
     text: { type: 'string', valueName: 'FILE', description: 'perplexity: held-out text file' },
     model: {

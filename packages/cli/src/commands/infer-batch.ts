@@ -10,6 +10,7 @@ import {
   type LlamaModel,
 } from '@lawgpt/llama-core';
 import { type CommandIO, UsageError } from '../command.js';
+import { INTERRUPTED, runInterruptible } from '../interrupt.js';
 import type { CliTokenizer } from '../runtime.js';
 
 export type Sampling = Omit<GenerateOptions, 'model' | 'tokenizer' | 'prompt' | 'inputIds'>;
@@ -40,6 +41,11 @@ export async function runBatch(
   } else {
     await rm(partialPath, { force: true });
   }
+  // Batches are fixed slices of the input, each sampled from its own seed: a resumed run generates exactly
+  // what an uninterrupted one does (a batch cut short by a kill is generated again, and its missing records kept).
+  const groups = Array.from({ length: Math.ceil(records.length / batchSize) }, (_, index) =>
+    records.slice(index * batchSize, (index + 1) * batchSize),
+  );
   const todo = records.filter((record) => !done.ids.has(record.id));
   io.stderr(
     `${records.length} prompts, ${records.length - todo.length} already done, ${todo.length} to generate\n`,
@@ -47,34 +53,53 @@ export async function runBatch(
   const started = performance.now();
   let tokens = 0;
   let finished = 0;
-  for (let offset = 0; offset < todo.length; offset += batchSize) {
-    const group = todo.slice(offset, offset + batchSize);
-    const results = await generateGroup(model, tokenizer, group, sampling).catch((error: Error) => {
-      const kept = done.lines.length + finished;
-      if (kept > 0) io.stderr(`${kept} records kept in ${partialPath}; rerun the same command to resume\n`);
-      throw error;
-    });
-    const lines = results.map((result, index) =>
-      JSON.stringify({
-        id: group[index].id,
-        prompt: group[index].prompt,
-        output: result.text,
-        finish_reason: result.finishReason,
-        tokens: result.tokenIds.length,
-      }),
-    );
-    await appendFile(partialPath, lines.map((line) => `${line}\n`).join(''));
-    finished += group.length;
-    tokens += results.reduce((sum, result) => sum + result.tokenIds.length, 0);
-    const seconds = (performance.now() - started) / 1000;
-    const eta = (seconds / finished) * (todo.length - finished);
-    io.stderr(
-      `[${finished}/${todo.length}] ${(tokens / seconds).toFixed(1)} tokens/s, ETA ${eta.toFixed(0)} s\n`,
-    );
-  }
-  await rename(partialPath, outputPath);
-  io.stderr(`wrote ${records.length} records to ${outputPath}\n`);
-  return 0;
+  const messages = {
+    finishing: 'finishing the current batch',
+    stopped: () =>
+      `${done.lines.length + finished} records kept in ${partialPath}; rerun the same command to resume`,
+  };
+  return runInterruptible('infer', io, messages, async (signal) => {
+    for (const [index, group] of groups.entries()) {
+      const missing = group.filter((record) => !done.ids.has(record.id));
+      if (missing.length === 0) continue;
+      // a macrotask turn, so that a SIGINT during the last batch is seen before the next one starts
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) return INTERRUPTED;
+      const seed = (sampling.seed ?? 0) + index;
+      const results = await generateGroup(model, tokenizer, group, { ...sampling, seed }).catch(
+        (error: Error) => {
+          const kept = done.lines.length + finished;
+          if (kept > 0)
+            io.stderr(`${kept} records kept in ${partialPath}; rerun the same command to resume\n`);
+          throw error;
+        },
+      );
+      const lines = group.flatMap((record, position) => {
+        if (done.ids.has(record.id)) return [];
+        const result = results[position]!;
+        return [
+          JSON.stringify({
+            id: record.id,
+            prompt: record.prompt,
+            output: result.text,
+            finish_reason: result.finishReason,
+            tokens: result.tokenIds.length,
+          }),
+        ];
+      });
+      await appendFile(partialPath, lines.map((line) => `${line}\n`).join(''));
+      finished += missing.length;
+      tokens += results.reduce((sum, result) => sum + result.tokenIds.length, 0);
+      const seconds = (performance.now() - started) / 1000;
+      const eta = (seconds / finished) * (todo.length - finished);
+      io.stderr(
+        `[${finished}/${todo.length}] ${(tokens / seconds).toFixed(1)} tokens/s, ETA ${eta.toFixed(0)} s\n`,
+      );
+    }
+    if (existsSync(partialPath)) await rename(partialPath, outputPath);
+    io.stderr(`wrote ${records.length} records to ${outputPath}\n`);
+    return 0;
+  });
 }
 
 /** Several prompts decoded together (left-padded), or one at a time for beam search. */

@@ -1,4 +1,5 @@
 import { type BackendName, generate, type LlamaModel } from '@lawgpt/llama-core';
+import { chatPromptOptions, checkChatPromptOptions, promptTokenizer } from '../chat-prompts.js';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { dtypeValue, requireString } from '../option-values.js';
 import { type CliTokenizer, dtypeOption, loadRuntime } from '../runtime.js';
@@ -100,6 +101,7 @@ export const inferCommand: Command = {
       description: 'PEFT LoRA adapter applied on top of the model (unmerged)',
     },
     dtype: dtypeOption,
+    ...chatPromptOptions,
     backend: {
       short: 'B',
       type: 'string',
@@ -124,7 +126,9 @@ export const inferCommand: Command = {
   lawgpt infer --model ./lawgpt-7b --prompt "下列关于正当防卫的说法正确的是" --temperature 0.7 --top-p 0.9
   lawgpt infer --model ./lawgpt-7b --input questions.jsonl --output answers.jsonl --max-new-tokens 512
 A batch appends finished records to FILE.partial and renames it to FILE at the end; rerunning
-skips records already in FILE.partial (or FILE). The tokenizer must have exactly the model's vocabulary.`,
+skips records already in FILE.partial (or FILE). The tokenizer must have exactly the model's vocabulary.
+A model with a chat_template (lawgpt sft and merge record it) gets each prompt as a user turn of it, as
+lawgpt serve frames a chat; --raw continues the prompt as plain text, --template NAME|FILE picks another.`,
   async run(args, io) {
     const values = args.values;
     const modelDir = requireString(values.model, '--model');
@@ -135,9 +139,10 @@ skips records already in FILE.partial (or FILE). The tokenizer must have exactly
       throw new UsageError('--input and --output go together');
     }
     const sampling = samplingOptions(args);
+    checkChatPromptOptions(values);
     sampling.onWarning = (message) => io.stderr(`warning: ${message}\n`);
     let shown = -1;
-    const { model, tokenizer } = await loadRuntime({
+    const runtime = await loadRuntime({
       modelDir,
       tokenizerPath: values.tokenizer as string | undefined,
       adapterDir: values.adapter as string | undefined,
@@ -151,6 +156,17 @@ skips records already in FILE.partial (or FILE). The tokenizer must have exactly
           `loading ${percent}% (${(bytesPerSecond / 2 ** 20).toFixed(0)} MiB/s, ETA ${etaSeconds.toFixed(0)} s)\n`,
         );
       },
+    });
+    const model = runtime.model;
+    const tokenizer = await promptTokenizer({
+      tokenizer: runtime.tokenizer,
+      template: values.template as string | undefined,
+      raw: values.raw === true,
+      locations: [values.tokenizer as string | undefined, values.adapter as string | undefined, modelDir],
+      io,
+    }).catch((error: Error) => {
+      model.dispose();
+      throw error;
     });
     const { numHiddenLayers, vocabSize, maxPositionEmbeddings } = model.config;
     io.stderr(

@@ -5,17 +5,26 @@ import {
   type ExportGgufDtype,
   exportGguf,
   type FloatDtype,
+  type GgufBpeVocabulary,
   type GgufVocabulary,
   type GgufWriteProgress,
   ggufVocabularyFromPieces,
   type LlamaModel,
   loadModel,
+  readModelConfig,
 } from '@lawgpt/llama-core';
 import { loadLoraAdapter, mergeLoraAdapter } from '@lawgpt/lora';
-import { loadTokenizer, toGgufVocabulary } from '@lawgpt/tokenizer-legal';
+import { findChatTemplate } from '@lawgpt/serve';
+import {
+  ByteLevelBpeTokenizer,
+  loadTokenizer,
+  saveChatTemplate,
+  toGgufBpe,
+  toGgufVocabulary,
+} from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
-import { whileInterruptible } from '../interrupt.js';
+import { runInterruptible } from '../interrupt.js';
 import { formatProgress } from '../progress.js';
 import { type CliTokenizer, checkTokenizerFits } from '../runtime.js';
 
@@ -91,70 +100,100 @@ export const mergeCommand: Command = {
   ].join('\n'),
   async run({ values }, io) {
     const options = checkOptions(values);
-    const tokenizerPath = findTokenizer(options.tokenizer, [options.adapter, options.model]);
-    const tokenizer = tokenizerPath ? await loadTokenizer(tokenizerPath) : undefined;
-    // an adapter may resize the vocabulary, so with one the check waits until it is merged
-    if (tokenizer && tokenizerPath && !options.adapter)
-      await checkTokenizerFits(tokenizer, tokenizerPath, options.model);
-    // Convert before the model loads, so an unusable tokenizer fails fast.
-    const vocabulary = options.gguf && tokenizer ? ggufVocabulary(tokenizer) : undefined;
-    const model = await loadModel(options.model);
-    try {
-      let merged = 0;
-      if (options.adapter) {
-        const adapter = await loadLoraAdapter(options.adapter, { model });
-        await mergeLoraAdapter(model, adapter);
-        merged = adapter.modules.size;
-      }
-      if (tokenizer) {
-        checkVocabularies({
-          tokenizerVocabSize: tokenizer.vocabSize,
-          modelVocabSize: model.config.vocabSize,
-          tokenizer: tokenizerPath,
-          model: options.adapter ? `${options.model} merged with ${options.adapter}` : options.model,
-        });
-      }
-      const what = options.adapter ? `merged ${merged} LoRA modules into` : 'exported';
-      if (options.gguf) {
-        if (!tokenizer) {
-          io.stderr(
-            'merge: warning: no tokenizer found (give --tokenizer); the GGUF file gets a placeholder vocabulary, ' +
-              'so text in llama.cpp will be meaningless\n',
-          );
-        }
-        const result = await writeGgufFile(
-          model,
-          options.gguf,
-          options.ggufDtype,
-          vocabulary,
-          options.name,
-          io,
-        ).catch((error: Error) => {
-          // exportGguf names both sizes (`vocabulary.tokens must be N entries …, got M`); add which tokenizer.
-          if (tokenizerPath && error.message.startsWith('vocabulary.'))
-            throw new Error(`GGUF vocabulary from ${tokenizerPath}: ${error.message}`, { cause: error });
-          throw error;
-        });
-        const source = tokenizerPath ? `vocabulary from ${tokenizerPath}` : 'placeholder vocabulary';
-        io.stdout(
-          `${what} ${result.path} (GGUF, ${result.tensors} tensors, ${options.ggufDtype}, ${source}, ${result.bytes} bytes)\n`,
-        );
-      }
-      if (options.output) {
-        const files = await model.save(options.output, {
-          dtype: options.dtype,
-          maxShardSize: options.maxShardSize,
-        });
-        if (tokenizer) await tokenizer.save(options.output);
-        else io.stderr('merge: no tokenizer found in the adapter or model folder; none copied\n');
-        io.stdout(`${what} ${options.output} (${files.length} files, ${options.dtype})\n`);
-      }
-    } finally {
-      model.dispose();
-    }
-    return 0;
+    const written: string[] = [];
+    return runInterruptible(
+      'merge',
+      io,
+      {
+        finishing: 'finishing the current tensor',
+        stopped: () =>
+          `${written.length ? `complete: ${written.join(', ')}; ` : ''}nothing partial is left; rerun the same command`,
+      },
+      (signal) => merge(options, io, signal, written),
+    );
   },
 };
+
+/** The merge and export steps; `signal` stops them between steps (GGUF: between tensors), nothing half-written. */
+async function merge(options: MergeOptions, io: CommandIO, signal: AbortSignal, written: string[]) {
+  const tokenizerPath = findTokenizer(options.tokenizer, [options.adapter, options.model]);
+  const tokenizer = tokenizerPath ? await loadTokenizer(tokenizerPath) : undefined;
+  // an adapter may resize the vocabulary, so with one the check waits until it is merged
+  if (tokenizer && tokenizerPath && !options.adapter)
+    await checkTokenizerFits(tokenizer, tokenizerPath, options.model);
+  // Convert before the model loads, so an unusable tokenizer fails fast.
+  const vocabulary = options.gguf && tokenizer ? await ggufVocabulary(tokenizer, options.model) : undefined;
+  signal.throwIfAborted();
+  const model = await loadModel(options.model);
+  try {
+    let merged = 0;
+    if (options.adapter) {
+      const adapter = await loadLoraAdapter(options.adapter, { model });
+      signal.throwIfAborted();
+      await mergeLoraAdapter(model, adapter);
+      merged = adapter.modules.size;
+    }
+    if (tokenizer) {
+      checkVocabularies({
+        tokenizerVocabSize: tokenizer.vocabSize,
+        modelVocabSize: model.config.vocabSize,
+        tokenizer: tokenizerPath,
+        model: options.adapter ? `${options.model} merged with ${options.adapter}` : options.model,
+      });
+    }
+    const what = options.adapter ? `merged ${merged} LoRA modules into` : 'exported';
+    if (options.gguf) {
+      if (!tokenizer) {
+        io.stderr(
+          'merge: warning: no tokenizer found (give --tokenizer); the GGUF file gets a placeholder vocabulary, ' +
+            'so text in llama.cpp will be meaningless\n',
+        );
+      }
+      const result = await writeGgufFile(
+        model,
+        options.gguf,
+        options.ggufDtype,
+        vocabulary,
+        options.name,
+        io,
+        signal,
+      ).catch((error: Error) => {
+        // exportGguf names both sizes (`vocabulary.tokens must be N entries …, got M`); add which tokenizer.
+        if (tokenizerPath && error.message.startsWith('vocabulary.'))
+          throw new Error(`GGUF vocabulary from ${tokenizerPath}: ${error.message}`, { cause: error });
+        throw error;
+      });
+      const source = tokenizerPath ? `vocabulary from ${tokenizerPath}` : 'placeholder vocabulary';
+      io.stdout(
+        `${what} ${result.path} (GGUF, ${result.tensors} tensors, ${options.ggufDtype}, ${source}, ${result.bytes} bytes)\n`,
+      );
+      written.push(result.path);
+    }
+    if (options.output) {
+      signal.throwIfAborted();
+      const files = await model.save(options.output, {
+        dtype: options.dtype,
+        maxShardSize: options.maxShardSize,
+      });
+      if (tokenizer) await tokenizer.save(options.output);
+      else io.stderr('merge: no tokenizer found in the adapter or model folder; none copied\n');
+      // carry the chat template the adapter was trained with (lawgpt sft records it) into the merged model
+      const chat = await findChatTemplate({
+        tokenizer,
+        locations: [options.tokenizer, options.adapter, options.model],
+      });
+      if (chat) await saveChatTemplate({ dir: options.output, template: chat.template });
+      else
+        io.stderr(
+          'merge: no chat_template in the tokenizer, adapter or model folder; lawgpt serve will warn\n',
+        );
+      io.stdout(`${what} ${options.output} (${files.length} files, ${options.dtype})\n`);
+    }
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}
 
 interface MergeOptions {
   model: string;
@@ -220,7 +259,13 @@ function findTokenizer(explicit: string | undefined, folders: Array<string | und
 }
 
 /** The tokenizer's pieces as a GGUF `llama` vocabulary (tokenizer-legal gives plain pieces, llama-core checks them). */
-function ggufVocabulary(tokenizer: CliTokenizer): GgufVocabulary {
+async function ggufVocabulary(
+  tokenizer: CliTokenizer,
+  modelDir: string,
+): Promise<GgufVocabulary | GgufBpeVocabulary> {
+  // a byte-level BPE (Qwen) gives a `gpt2` vocabulary, padded with unused ids to the model's rows as the converter
+  if (tokenizer instanceof ByteLevelBpeTokenizer)
+    return toGgufBpe(tokenizer, { vocabSize: (await readModelConfig(modelDir)).vocabSize });
   const { pieces, ...ids } = toGgufVocabulary(tokenizer);
   return ggufVocabularyFromPieces(pieces, ids);
 }
@@ -230,9 +275,10 @@ async function writeGgufFile(
   model: LlamaModel,
   path: string,
   dtype: ExportGgufDtype,
-  vocabulary: GgufVocabulary | undefined,
+  vocabulary: GgufVocabulary | GgufBpeVocabulary | undefined,
   name: string | undefined,
   io: CommandIO,
+  signal: AbortSignal,
 ) {
   const started = performance.now();
   const onProgress = ({ tensors, totalTensors, bytes, totalBytes }: GgufWriteProgress) => {
@@ -249,17 +295,15 @@ async function writeGgufFile(
     io.stderr(`\r${line}   `);
   };
   try {
-    return await whileInterruptible((signal) =>
-      exportGguf({
-        model,
-        path,
-        dtype,
-        vocabulary,
-        name: name ?? basename(path).replace(/\.gguf$/i, ''),
-        onProgress,
-        signal,
-      }),
-    );
+    return await exportGguf({
+      model,
+      path,
+      dtype,
+      vocabulary,
+      name: name ?? basename(path).replace(/\.gguf$/i, ''),
+      onProgress,
+      signal,
+    });
   } finally {
     io.stderr('\n');
   }

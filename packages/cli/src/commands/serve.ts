@@ -1,19 +1,27 @@
 import { basename } from 'node:path';
 import type { BackendName } from '@lawgpt/llama-core';
-import type { Command } from '../command.js';
+import {
+  builtinChatTemplates,
+  createOpenAIServer,
+  createWorkerEngine,
+  isLoopback,
+  stopOnSignals,
+} from '@lawgpt/serve';
+import type { Command, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
-import { dtypeValue } from '../option-values.js';
-import { dtypeOption, loadRuntime } from '../runtime.js';
-import { createLlamaEngine } from '../serve/llama-engine.js';
-import { createOpenAIServer } from '../serve/openai-server.js';
+import { dtypeValue, numberValue, requireString } from '../option-values.js';
+import { dtypeOption } from '../runtime.js';
+
+const templates = Object.keys(builtinChatTemplates).join(' | ');
 
 /** `lawgpt serve`: an OpenAI-compatible HTTP API (and a chat page) over a local model. */
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve a model over an OpenAI-compatible HTTP API with a chat page at /',
-  usage: 'lawgpt serve --model DIR [--adapter DIR] [--tokenizer PATH] [--host 127.0.0.1] [--port 8000]',
+  usage:
+    'lawgpt serve --model DIR [--adapter DIR] [--template NAME|FILE] [--host 127.0.0.1] [--port 8000] [--api-key KEY]',
   options: {
-    model: { type: 'string', short: 'm', valueName: 'DIR', description: 'HF model folder' },
+    model: { type: 'string', short: 'm', valueName: 'DIR', description: 'HF model folder or .gguf file' },
     adapter: {
       type: 'string',
       short: 'a',
@@ -26,6 +34,11 @@ export const serveCommand: Command = {
       valueName: 'PATH',
       description: 'Tokenizer (default: the model folder)',
     },
+    template: {
+      type: 'string',
+      valueName: 'NAME|FILE',
+      description: `Chat template: ${templates} or a Jinja file (default: the model's chat_template, which lawgpt sft/merge record)`,
+    },
     host: { type: 'string', valueName: 'HOST', default: '127.0.0.1', description: 'Address to listen on' },
     port: {
       type: 'string',
@@ -33,6 +46,17 @@ export const serveCommand: Command = {
       valueName: 'PORT',
       default: '8000',
       description: 'Port (0 picks a free one)',
+    },
+    'api-key': {
+      type: 'string',
+      valueName: 'KEY',
+      description:
+        'Require Authorization: Bearer KEY on /v1/ (default $LAWGPT_API_KEY, which other users cannot see in ps; none: open)',
+    },
+    'cors-origin': {
+      type: 'string',
+      valueName: 'ORIGIN',
+      description: 'Let pages of this one origin call the API from a browser (default: none)',
     },
     'model-id': {
       type: 'string',
@@ -45,54 +69,123 @@ export const serveCommand: Command = {
       default: '256',
       description: 'max_tokens when a request gives none',
     },
-    backend: { type: 'string', valueName: 'NAME', description: 'tensorflow | gpu | wasm | cpu' },
-    dtype: dtypeOption,
+    context: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'Context served, prompt + answer (default max_position_embeddings; more needs --allow-long-context)',
+    },
     'allow-long-context': {
       type: 'boolean',
       description:
-        "Generate past the model's max_position_embeddings (default: stop there, finish_reason length); the warning names the RoPE scaling in use",
+        "Allow --context past the model's max_position_embeddings (warns with the RoPE scaling in use)",
     },
+    'max-queue': {
+      type: 'string',
+      valueName: 'N',
+      default: '16',
+      description: 'Requests waiting before 429s',
+    },
+    'body-timeout': {
+      type: 'string',
+      valueName: 'MS',
+      default: '10000',
+      description: 'Time to send a request (408 after)',
+    },
+    'drain-timeout': {
+      type: 'string',
+      valueName: 'MS',
+      default: '10000',
+      description: 'On SIGTERM/SIGINT, time requests in flight get before they are aborted',
+    },
+    backend: { type: 'string', valueName: 'NAME', description: 'tensorflow | gpu | wasm | cpu' },
+    dtype: dtypeOption,
   },
-  details:
-    'Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions (stream: true for SSE), GET /health.\nExtensions accepted in requests: top_k, repetition_penalty, num_beams.',
-  async run({ values }, io) {
-    if (!values.model) throw new UsageError('--model is required');
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--port must be 0–65535, got ${values.port}`);
-    const runtime = await loadRuntime({
-      modelDir: values.model as string,
-      tokenizerPath: values.tokenizer as string | undefined,
-      adapterDir: values.adapter as string | undefined,
-      backend: values.backend as BackendName | undefined,
-      dtype: dtypeValue(values.dtype, '--dtype'),
+  details: [
+    'Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions (stream: true for SSE), GET /health.',
+    'Extensions accepted in requests: top_k, repetition_penalty, num_beams.',
+    'The model runs in a worker thread; one request generates at a time, the others wait in the queue.',
+    'Example: LAWGPT_API_KEY=$(openssl rand -hex 16) lawgpt serve --model lawgpt-demo/merged-model --host 0.0.0.0',
+  ].join('\n'),
+  async run(args, io) {
+    const options = serveOptions(args);
+    const engine = await createWorkerEngine({
+      ...options.engine,
+      onWarning: (message) => io.stderr(`warning: ${message}\n`),
     });
-    const modelId = (values['model-id'] as string | undefined) ?? basename(values.model as string);
+    if (engine.template.warning) io.stderr(`warning: ${engine.template.warning}\n`);
     const server = createOpenAIServer({
-      engine: createLlamaEngine({
-        ...runtime,
-        modelId,
-        allowLongContext: values['allow-long-context'] === true,
-        onWarning: (message) => io.stderr(`warning: ${message}\n`),
-      }),
-      defaultMaxTokens: Number(values['max-tokens']),
+      engine,
+      ...options.server,
       log: (line) => io.stderr(`${line}\n`),
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, values.host as string, resolve);
-    });
-    const address = server.address();
-    const actualPort = typeof address === 'object' && address ? address.port : port;
+    let address: Awaited<ReturnType<typeof server.listen>>;
+    try {
+      address = await server.listen({ host: options.host, port: options.port });
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    if (!isLoopback(options.host) && options.server.apiKey === undefined) {
+      io.stderr(
+        `warning: listening on ${options.host} without an API key: anyone who can reach this machine can use the ` +
+          'model; give --api-key KEY or set LAWGPT_API_KEY\n',
+      );
+    }
     io.stdout(
-      `serving ${modelId} on http://${values.host}:${actualPort} (backend ${runtime.model.backend?.name ?? '?'})\n`,
+      `serving ${engine.modelId} on ${address.url} (backend ${engine.backend}, context ${engine.contextLength}, ` +
+        `chat template ${engine.template.source}${options.server.apiKey === undefined ? '' : ', API key required'})\n`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => resolve());
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    const { report } = await stopOnSignals({
+      server,
+      engine,
+      graceMs: options.drainMs,
+      onSignal: (signal) =>
+        io.stderr(
+          `${signal}: not accepting new requests; ${server.activeRequests} in flight get up to ${options.drainMs} ms (again to abort them)\n`,
+        ),
     });
-    runtime.model.dispose();
+    io.stderr(`stopped: ${report.finished} requests finished, ${report.aborted} aborted\n`);
     return 0;
   },
 };
+
+/** Every option checked before anything loads. */
+function serveOptions({ values }: ParsedArgs) {
+  const text = (key: string) => values[key] as string | undefined;
+  const modelDir = requireString(values.model, '--model');
+  const port = numberValue(values.port, '--port', { integer: true, min: 0 })!;
+  if (port > 65535) throw new UsageError(`--port must be 0–65535, got ${port}`);
+  const context = numberValue(values.context, '--context', { integer: true, min: 2 });
+  const apiKey = text('api-key') ?? process.env.LAWGPT_API_KEY;
+  if (apiKey !== undefined && apiKey.trim() === '')
+    throw new UsageError('--api-key (or LAWGPT_API_KEY) is empty');
+  const corsOrigin = text('cors-origin');
+  if (corsOrigin !== undefined && !/^https?:\/\/[^/]+$/.test(corsOrigin))
+    throw new UsageError(
+      `--cors-origin must be an origin like https://example.com (no path), got '${corsOrigin}'`,
+    );
+  return {
+    host: text('host') ?? '127.0.0.1',
+    port,
+    drainMs: numberValue(values['drain-timeout'], '--drain-timeout', { integer: true, min: 0 })!,
+    engine: {
+      modelDir,
+      tokenizerPath: text('tokenizer'),
+      adapterDir: text('adapter'),
+      backend: text('backend') as BackendName | undefined,
+      dtype: dtypeValue(values.dtype, '--dtype'),
+      template: text('template'),
+      modelId: text('model-id') ?? basename(modelDir),
+      contextLength: context,
+      allowLongContext: values['allow-long-context'] === true,
+    },
+    server: {
+      apiKey: apiKey?.trim(),
+      corsOrigin,
+      defaultMaxTokens: numberValue(values['max-tokens'], '--max-tokens', { integer: true, min: 1 }),
+      maxQueue: numberValue(values['max-queue'], '--max-queue', { integer: true, min: 0 }),
+      bodyTimeoutMs: numberValue(values['body-timeout'], '--body-timeout', { integer: true, min: 1 }),
+    },
+  };
+}

@@ -119,6 +119,29 @@ describe('lawgpt pretrain / sft / merge / infer', () => {
     expect(plain.stdout).not.toBe(unmerged.stdout);
   });
 
+  it('says a finished run is finished, and refuses other settings naming each flag (--force-resume goes on)', async () => {
+    const args = [
+      ...['sft', '--model', join(root, 'base'), '--data', join(root, 'sft.json')],
+      ...['--output', join(root, 'sft-again'), '--max-steps', '2', '--backend', 'cpu'],
+    ];
+    expect((await run(args)).code).toBe(0);
+    const again = await run(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^sft: already finished: 2 steps, final loss \d+\.\d{4} → /);
+    const changed = await run([...args, '--lr', '1e-2', '--lora-r', '4', '--max-steps', '3']);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain('the checkpoint was made with other settings:');
+    expect(changed.stderr).toContain('  --lora-r: 8 → 4\n');
+    expect(changed.stderr).toContain('  --lr: 0.0003 → 0.01\n');
+    expect(changed.stderr).toContain('  total steps (--max-steps, --epochs): 2 → 3\n');
+    const forced = await run([...args, '--lr', '1e-2', '--max-steps', '3', '--force-resume']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(
+      'sft: --force-resume: continuing from step 2 although these settings changed:',
+    );
+    expect(forced.stdout).toMatch(/^sft: done, 3 steps/);
+  });
+
   it('names the missing option and a bad data line', async () => {
     expect((await run(['sft', '--model', join(root, 'base')])).stderr).toMatch(
       /--model, --data and --output are required/,

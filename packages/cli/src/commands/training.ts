@@ -7,15 +7,15 @@ import {
   readInstructionData,
   readPretrainingTexts,
   type TrainingExample,
+  toChatTemplate,
   tokenizeInstruction,
-  trainCausalLm,
 } from '@lawgpt/lora';
+import { saveChatTemplate } from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
-import { whileInterruptible } from '../interrupt.js';
 import { commaList, dtypeValue, numberValue } from '../option-values.js';
-import { formatTrainingProgress } from '../progress.js';
 import { type CliTokenizer, checkTokenizerFits, loadModelTokenizer } from '../runtime.js';
+import { dataFilesDigest, runTrainingJob } from './training-run.js';
 
 /** A number option by name (`undefined` when absent). */
 const numberOption = (values: ParsedArgs['values'], name: string) => numberValue(values[name], `--${name}`);
@@ -101,6 +101,10 @@ export const trainingOptions: Record<string, CommandOption> = {
   'weight-decay': { type: 'string', valueName: 'W', default: '0', description: 'AdamW weight decay' },
   'save-every': { type: 'string', valueName: 'N', default: '50', description: 'Checkpoint every N steps' },
   'no-resume': { type: 'boolean', description: 'Ignore a checkpoint in the output folder' },
+  'force-resume': {
+    type: 'boolean',
+    description: 'Resume a checkpoint made with other settings (lr, schedule, batch, LoRA shape, data…)',
+  },
   seed: {
     type: 'string',
     valueName: 'N',
@@ -176,38 +180,33 @@ export async function runTraining(
   io.stderr(
     `${label}: ${examples.length} examples, ${adapter ? `LoRA on ${adapter.modules.size} modules` : 'full fine-tuning'}, backend ${model.backend?.name ?? '?'}\n`,
   );
-  const result = await whileInterruptible((signal) =>
-    trainCausalLm({
-      model,
-      adapter,
-      examples,
-      outputDir: values.output as string,
-      batchSize: numberOption(values, 'batch-size'),
-      gradientAccumulationSteps: numberOption(values, 'grad-accum'),
-      epochs: numberOption(values, 'epochs'),
-      maxSteps: numberOption(values, 'max-steps'),
-      learningRate: numberOption(values, 'lr'),
-      warmupSteps: numberOption(values, 'warmup'),
-      schedule,
-      weightDecay: numberOption(values, 'weight-decay'),
-      saveEvery: numberOption(values, 'save-every'),
-      resume: values['no-resume'] !== true,
-      seed,
-      padId: tokenizer.padId ?? 0,
-      signal,
-      onProgress: (progress) => {
-        const resumed = progress.resumed ? `${label}: resumed from checkpoint\n` : '';
-        io.stderr(`${resumed}${formatTrainingProgress(label, progress)}\n`);
-      },
-    }),
-  );
-  if (result.aborted) {
-    io.stderr(`${label}: stopped at step ${result.steps}; run the same command again to resume\n`);
-    return 130;
-  }
+  const { code, result } = await runTrainingJob(label, io, {
+    model,
+    adapter,
+    examples,
+    outputDir: values.output as string,
+    batchSize: numberOption(values, 'batch-size'),
+    gradientAccumulationSteps: numberOption(values, 'grad-accum'),
+    epochs: numberOption(values, 'epochs'),
+    maxSteps: numberOption(values, 'max-steps'),
+    learningRate: numberOption(values, 'lr'),
+    warmupSteps: numberOption(values, 'warmup'),
+    schedule,
+    weightDecay: numberOption(values, 'weight-decay'),
+    saveEvery: numberOption(values, 'save-every'),
+    resume: values['no-resume'] !== true,
+    forceResume: values['force-resume'] === true,
+    settings: { dataSha256: await dataFilesDigest(files) },
+    seed,
+    padId: tokenizer.padId ?? 0,
+  });
+  if (code !== 0 || !result) return code;
   await tokenizer.save(values.output as string);
   io.stdout(
-    `${label}: done, ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${values.output}\n`,
+    result.alreadyFinished
+      ? `${label}: already finished: ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${values.output} ` +
+          '(nothing to train; --no-resume or another --output starts over)\n'
+      : `${label}: done, ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${values.output}\n`,
   );
   model.dispose();
   return 0;
@@ -228,7 +227,8 @@ export const pretrainCommand: Command = {
     },
   },
   details:
-    'Data: .jsonl ({"content"} per line, as lawgpt data corpus writes), .json, .txt or .md files.\nInterrupt with Ctrl-C; the same command resumes from the last checkpoint.',
+    'Data: .jsonl ({"content"} per line, as lawgpt data corpus writes), .json, .txt or .md files.\n' +
+    'Ctrl-C (or SIGTERM) finishes the step, saves a checkpoint and exits 130; the same command resumes exactly.',
   run: (args, io) =>
     runTraining(args, io, 'pretrain', async (tokenizer, values, files) => {
       const texts = (await Promise.all(files.map((file) => readPretrainingTexts(file)))).flat();
@@ -261,9 +261,10 @@ export const sftCommand: Command = {
     'train-on-inputs': { type: 'boolean', description: 'Also learn the prompt tokens' },
   },
   details:
-    'Data: Alpaca JSON ([{instruction, input, output}]) or JSONL, e.g. from lawgpt data knowledge-instruct.',
-  run: (args, io) =>
-    runTraining(args, io, 'sft', async (tokenizer, values, files) => {
+    'Data: Alpaca JSON ([{instruction, input, output}]) or JSONL, e.g. from lawgpt data knowledge-instruct.\n' +
+    "The output's tokenizer_config.json records the template as a Jinja chat_template (serve, infer, eval use it).",
+  async run(args, io) {
+    const status = await runTraining(args, io, 'sft', async (tokenizer, values, files) => {
       const template = promptTemplates[values.template as string];
       if (!template)
         throw new UsageError(
@@ -279,5 +280,11 @@ export const sftCommand: Command = {
           trainOnInputs: values['train-on-inputs'] === true,
         }),
       );
-    }),
+    });
+    // the prompt format trained with, as the HF chat_template serve / infer / eval (and vLLM, llama.cpp) read
+    const template = promptTemplates[args.values.template as string];
+    if (status === 0 && template)
+      await saveChatTemplate({ dir: args.values.output as string, template: toChatTemplate(template) });
+    return status;
+  },
 };

@@ -10,7 +10,7 @@ export const versionCommand: Command = {
   usage: 'lawgpt version',
   options: {},
   async run(_args, io) {
-    const names = ['cli', 'tokenizer-legal', 'llama-core', 'lora', 'data-gen', 'eval'];
+    const names = ['cli', 'tokenizer-legal', 'llama-core', 'lora', 'data-gen', 'eval', 'serve'];
     for (const name of names) {
       const manifest = require(`@lawgpt/${name}/package.json`) as { version: string };
       io.stdout(`@lawgpt/${name} ${manifest.version}\n`);

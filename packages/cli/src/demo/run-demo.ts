@@ -27,10 +27,16 @@ import {
   mergeLoraAdapter,
   packTexts,
   type TrainingProgress,
+  toChatTemplate,
   tokenizeInstruction,
   trainCausalLm,
 } from '@lawgpt/lora';
-import { createCharacterTokenizer, extendTokenizer, tokenStats } from '@lawgpt/tokenizer-legal';
+import {
+  createCharacterTokenizer,
+  extendTokenizer,
+  saveChatTemplate,
+  tokenStats,
+} from '@lawgpt/tokenizer-legal';
 import type { CommandIO } from '../command.js';
 import { formatTrainingProgress } from '../progress.js';
 import { demoLegalTerms, statuteExcerpt } from './statute-excerpt.js';
@@ -193,6 +199,11 @@ export async function runDemo({
   await mergeLoraAdapter(model, adapter);
   await model.save(join(outputDir, 'merged-model'));
   await tokenizer.save(join(outputDir, 'merged-model'));
+  // the prompt format SFT used, as the chat_template lawgpt serve (and transformers, vLLM) frame chats with
+  await saveChatTemplate({
+    dir: join(outputDir, 'merged-model'),
+    template: toChatTemplate(alpacaChineseTemplate),
+  });
   say('6. merged adapter into the model → merged-model/ (HF format, with tokenizer)');
 
   // 5. Evaluate: the same questions before and after instruction tuning.

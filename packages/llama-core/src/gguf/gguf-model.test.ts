@@ -109,7 +109,7 @@ describe('GGUF files that cannot be loaded', () => {
     bytes.write('xxxxx', at, 'latin1');
     writeFileSync(path, bytes);
     await expect(loadModel(path)).rejects.toThrow(
-      /general\.architecture.*"xxxxx" is not supported \(llama\)/,
+      /general\.architecture.*"xxxxx" is not supported \(llama, qwen2, qwen3, internlm2\)/,
     );
   });
 });

@@ -1,12 +1,15 @@
-import { type LlamaConfig, parseLlamaConfig } from '../config.js';
+import { type LlamaConfig, type ModelType, parseLlamaConfig } from '../config.js';
 import { GgufError } from '../errors.js';
 import type { WeightSource } from '../weight-source.js';
-import { ggufTensorName } from './export-gguf.js';
+import { parameterSpecs } from '../weights.js';
+import { GGUF_ARCHITECTURES, ggufTensorName, permutesQk } from './export-gguf.js';
 import type { GgufFile } from './gguf-reader.js';
 import { weightFormatOf } from './gguf-types.js';
 
-/** Architectures whose GGUF files load as a LLaMA model. */
-const ARCHITECTURES = ['llama'];
+/** `general.architecture` of the GGUF files that load, and the family (`model_type`) each is. */
+const ARCHITECTURES: Readonly<Record<string, ModelType>> = Object.fromEntries(
+  Object.entries(GGUF_ARCHITECTURES).map(([modelType, arch]) => [arch, modelType as ModelType]),
+);
 
 /**
  * The LLaMA config of a llama.cpp GGUF file, from its `general.architecture` and `<arch>.*` metadata (the keys
@@ -14,10 +17,10 @@ const ARCHITECTURES = ['llama'];
  */
 export function configFromGguf(file: GgufFile): LlamaConfig {
   const arch = file.value('general.architecture');
-  if (typeof arch !== 'string' || !ARCHITECTURES.includes(arch)) {
+  if (typeof arch !== 'string' || !Object.hasOwn(ARCHITECTURES, arch)) {
     throw new GgufError(
       file.path,
-      `architecture ${JSON.stringify(arch)} is not supported (${ARCHITECTURES.join(', ')})`,
+      `architecture ${JSON.stringify(arch)} is not supported (${Object.keys(ARCHITECTURES).join(', ')})`,
       'metadata["general.architecture"]',
     );
   }
@@ -49,8 +52,7 @@ export function configFromGguf(file: GgufFile): LlamaConfig {
     return typeof value === 'number' ? value : null;
   };
   const raw = {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
+    model_type: ARCHITECTURES[arch],
     vocab_size: vocab,
     hidden_size: hidden,
     intermediate_size: number('feed_forward_length'),
@@ -72,35 +74,26 @@ export function configFromGguf(file: GgufFile): LlamaConfig {
   return parseLlamaConfig(raw, { path: `${file.path} (GGUF metadata)` });
 }
 
-/** HF name of a llama.cpp tensor name (the inverse of {@link ggufTensorName}), or undefined. */
+/** Model parameter name (LLaMA names) of a llama.cpp tensor name (the inverse of {@link ggufTensorName}), or undefined. */
 export function hfTensorName(ggufName: string, config: LlamaConfig): string | undefined {
-  if (ggufName === 'token_embd.weight') return 'model.embed_tokens.weight';
-  if (ggufName === 'output_norm.weight') return 'model.norm.weight';
-  if (ggufName === 'output.weight') return 'lm_head.weight';
-  const match = /^blk\.(\d+)\./.exec(ggufName);
-  if (!match || Number(match[1]) >= config.numHiddenLayers) return undefined;
-  for (const hf of layerNames(Number(match[1]))) if (ggufTensorName(hf) === ggufName) return hf;
-  return undefined;
+  return ggufNames(config).get(ggufName);
 }
 
-function layerNames(layer: number): string[] {
-  const prefix = `model.layers.${layer}`;
-  return [
-    'input_layernorm',
-    'self_attn.q_proj',
-    'self_attn.k_proj',
-    'self_attn.v_proj',
-    'self_attn.o_proj',
-    'post_attention_layernorm',
-    'mlp.gate_proj',
-    'mlp.up_proj',
-    'mlp.down_proj',
-  ].map((module) => `${prefix}.${module}.weight`);
+const namesByConfig = new WeakMap<LlamaConfig, Map<string, string>>();
+
+function ggufNames(config: LlamaConfig): Map<string, string> {
+  let names = namesByConfig.get(config);
+  if (!names) {
+    names = new Map(parameterSpecs(config).map((spec) => [ggufTensorName(spec.name), spec.name]));
+    namesByConfig.set(config, names);
+  }
+  return names;
 }
 
 /**
- * A GGUF file as a {@link WeightSource} under HF names. q/k rows are read back from llama.cpp's interleaved RoPE
- * order into HF's rotate_half order (block rows are moved whole, so quantized tensors stay as they are).
+ * A GGUF file as a {@link WeightSource} under HF names. For llama/internlm2 q/k rows are read back from llama.cpp's
+ * interleaved RoPE order into HF's rotate_half order (block rows are moved whole, so quantized tensors stay as they
+ * are); Qwen's are in HF's order already.
  */
 export function ggufSource(file: GgufFile, config: LlamaConfig): WeightSource {
   const byHf = new Map<string, string>();
@@ -109,7 +102,7 @@ export function ggufSource(file: GgufFile, config: LlamaConfig): WeightSource {
     if (!hf) {
       throw new GgufError(
         file.path,
-        'is not a tensor of a llama model with this config',
+        `is not a tensor of a ${GGUF_ARCHITECTURES[config.modelType]} model with this config`,
         'tensor_infos',
         tensor.name,
       );
@@ -129,6 +122,7 @@ export function ggufSource(file: GgufFile, config: LlamaConfig): WeightSource {
     readBytes: (name, offset, dst) => file.readBytes(ggufName(name), offset, dst),
     readValues: async (name) => (await file.readTensor(ggufName(name))).data,
     rowOrder(name) {
+      if (!permutesQk(config)) return undefined;
       const heads = name.endsWith('.self_attn.q_proj.weight')
         ? config.numAttentionHeads
         : name.endsWith('.self_attn.k_proj.weight')

@@ -161,7 +161,7 @@ export function readGgufVocabulary(file: GgufFile): GgufVocabulary & { addSpaceP
   if (model !== 'llama') {
     throw new GgufError(
       file.path,
-      `tokenizer model ${JSON.stringify(model)} is not supported ("llama", SentencePiece BPE)`,
+      `tokenizer model ${JSON.stringify(model)} is not a SentencePiece one ("llama"; a "gpt2" vocabulary is read by readGgufBpeVocabulary)`,
       field('model'),
     );
   }

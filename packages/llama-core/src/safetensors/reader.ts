@@ -52,7 +52,9 @@ export class SafetensorsFile {
       return new SafetensorsFile(path, handle, header, byName);
     } catch (error) {
       await handle.close();
-      throw error;
+      // e.g. EISDIR: a folder where the file should be
+      if (error instanceof SafetensorsError) throw error;
+      throw new SafetensorsError(path, `cannot read: ${(error as Error).message}`);
     }
   }
 

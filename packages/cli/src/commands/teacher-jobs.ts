@@ -1,0 +1,122 @@
+// The teacher jobs behind `lawgpt data self-instruct|clean`: an OpenAI-compatible client around @lawgpt/data-gen.
+import {
+  cleanInstructions,
+  createChatClient,
+  DataGenFileError,
+  DataGenParseError,
+  type InstructionRecord,
+  parseJsonl,
+  parseSeedTasks,
+  readTextFile,
+  runSelfInstruct,
+} from '@lawgpt/data-gen';
+import type { CommandIO, ParsedArgs } from '../command.js';
+import { runInterruptible } from '../interrupt.js';
+import { numberValue, requireString } from '../option-values.js';
+import { formatDuration } from '../progress.js';
+
+type Values = ParsedArgs['values'];
+
+/** A non-negative integer option (every one here has a default). */
+const integer = (value: Values[string], flag: string) =>
+  numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
+
+async function readRecords(path: string): Promise<InstructionRecord[]> {
+  const text = await readTextFile(path, 'instruction records (JSON or JSONL)');
+  let rows: InstructionRecord[];
+  try {
+    rows = text.trimStart().startsWith('[')
+      ? (JSON.parse(text) as InstructionRecord[])
+      : parseJsonl<InstructionRecord>(text, { path });
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      throw new DataGenParseError({ path, message: `not valid JSON (${error.message})` });
+    throw error;
+  }
+  if (rows.length === 0) {
+    throw new DataGenFileError({
+      path,
+      code: 'EMPTY',
+      message: 'no instruction records (the file is empty)',
+    });
+  }
+  // Plain Alpaca rows (no template/provenance) are accepted too.
+  return rows.map((row) => ({
+    ...row,
+    input: row.input ?? '',
+    template: row.template ?? 'input',
+    provenance: row.provenance ?? { kind: 'seed' },
+  }));
+}
+
+export async function runTeacherJob(
+  values: Values,
+  io: CommandIO,
+  job: 'self-instruct' | 'clean',
+): Promise<number> {
+  const outputPath = requireString(values.output, '--output');
+  const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : process.env.OPENAI_API_KEY;
+  const messages = {
+    finishing: 'cancelling the requests in flight (asked again on resume)',
+    stopped: () => `the records written to ${outputPath} are kept; rerun the same command to resume`,
+  };
+  return runInterruptible(job, io, messages, async (signal) => {
+    const client = createChatClient({
+      baseUrl: requireString(values['base-url'], '--base-url'),
+      apiKey,
+      model: requireString(values.model, '--model'),
+      concurrency: integer(values.concurrency, '--concurrency'),
+      timeoutMs: integer(values['timeout-ms'], '--timeout-ms'),
+      maxRetries: integer(values['max-retries'], '--max-retries'),
+      signal,
+      onRetry: ({ attempt, delayMs, reason }) =>
+        io.stderr(`\nretry ${attempt} after ${reason} in ${delayMs} ms\n`),
+    });
+    if (job === 'clean') {
+      const records = await readRecords(requireString(values.input, '--input'));
+      const result = await cleanInstructions({
+        records,
+        client,
+        outputPath,
+        batchSize: integer(values.concurrency, '--concurrency'),
+        signal,
+        onProgress: (progress) =>
+          io.stderr(
+            `\rclean: ${progress.done}/${progress.total} rewritten ${progress.counts.rewritten} dropped ${progress.counts.dropped} unparseable ${progress.counts.unparseable} failed ${progress.counts.failed} | ${progress.recordsPerSecond.toFixed(2)}/s ETA ${formatDuration(progress.etaSeconds ?? Number.NaN)}   `,
+          ),
+      });
+      io.stderr('\n');
+      io.stdout(
+        `${result.done}/${result.total} records handled → ${outputPath} (${JSON.stringify(result.counts)})\n`,
+      );
+      return 0;
+    }
+    const seedPath = requireString(values.seeds, '--seeds');
+    const seedTasks = parseSeedTasks(await readTextFile(seedPath, 'seed tasks (JSONL)'), { path: seedPath });
+    const result = await runSelfInstruct({
+      seedTasks,
+      client,
+      outputPath,
+      target: integer(values.num, '--num'),
+      examplesPerPrompt: integer(values.examples, '--examples'),
+      requestsPerRound: integer(values.concurrency, '--concurrency'),
+      maxRequests:
+        values['max-requests'] === undefined ? undefined : integer(values['max-requests'], '--max-requests'),
+      tokenizer: values.tokenizer === 'char' ? 'char' : 'jieba',
+      seed: integer(values.seed, '--seed'),
+      signal,
+      onProgress: (progress) => {
+        const rejected =
+          Object.entries(progress.rejected)
+            .map(([reason, count]) => `${reason} ${count}`)
+            .join(', ') || 'none';
+        io.stderr(
+          `\rself-instruct: kept ${progress.kept}/${progress.target} (resumed ${progress.resumed}) requests ${progress.requests} rejected: ${rejected} | ${progress.keptPerSecond.toFixed(2)}/s ETA ${formatDuration(progress.etaSeconds ?? Number.NaN)}   `,
+        );
+      },
+    });
+    io.stderr('\n');
+    io.stdout(`${result.kept} records → ${outputPath} after ${result.requests} requests\n`);
+    return 0;
+  });
+}
