@@ -1,3 +1,16 @@
+export type {
+  ArticleRetriever,
+  ArticleSearchOptions,
+  CreateArticleRetrieverOptions,
+  RetrievedArticle,
+} from './article-retriever.js';
+export { bigramTerms, createArticleRetriever } from './article-retriever.js';
+export type {
+  BenchmarkItem,
+  LoadLawBenchItemsOptions,
+  ReadJsonlBenchmarkItemsOptions,
+} from './benchmark-items.js';
+export { examBenchmarkItems, loadLawBenchItems, readJsonlBenchmarkItems } from './benchmark-items.js';
 export type { CailCase } from './cail-cases.js';
 export { parseCailCases, readCailCases } from './cail-cases.js';
 export type { Charge, ChargeArticleRef, ChargeCase, LinkChargesOptions } from './charges.js';
@@ -22,10 +35,20 @@ export { createChatClient } from './chat-client.js';
 export { formatArticleLabel, formatChineseNumeral, parseChineseNumeral } from './chinese-numeral.js';
 export type { CleanInstructionsOptions, CleanProgress, CleanStatus } from './clean-pass.js';
 export { cleanInstructions, DEFAULT_CLEAN_PROMPT, parseCleanAnswer } from './clean-pass.js';
+export type { ContaminationIndex, CreateContaminationIndexOptions } from './contamination-index.js';
+export { contaminationText, createContaminationIndex } from './contamination-index.js';
 export type { BuildCorpusOptions, CorpusProgress, CorpusSource, CorpusStats } from './corpus-builder.js';
 export { buildCorpus } from './corpus-builder.js';
 export type { CrimeElements } from './crime-elements.js';
 export { extractCrimeElements, paragraphsOf } from './crime-elements.js';
+export type {
+  ContaminationMatch,
+  DecontaminateOptions,
+  DecontaminationReport,
+  FlaggedRecord,
+  TaskOverlap,
+} from './decontaminate.js';
+export { decontaminate } from './decontaminate.js';
 export {
   DataGenAbortError,
   DataGenError,
@@ -37,6 +60,20 @@ export {
   TeacherResponseError,
   TeacherUnreachableError,
 } from './errors.js';
+export {
+  articleCitation,
+  citedArticles,
+  contradictsAnswer,
+  examTeacherMessages,
+  formatExamInstruction,
+  statedAnswer,
+  statuteExplanation,
+  teacherOutput,
+} from './exam-explanation.js';
+export type { BuildExamInstructionsOptions, ExamDropReason, ExamProgress } from './exam-instructions.js';
+export { buildExamInstructions } from './exam-instructions.js';
+export type { ExamQuestion, ExamQuestionFormat, ReadExamQuestionsOptions } from './exam-questions.js';
+export { parseDiscQuestions, parseJecQaQuestions, readExamQuestions } from './exam-questions.js';
 export type { DatasetCard, WriteInstructionDatasetOptions } from './instruction-dataset.js';
 export { buildDatasetCard, formatDatasetCard, writeInstructionDataset } from './instruction-dataset.js';
 export type { RejectReason, TaskFilterOptions } from './instruction-filter.js';

@@ -1,7 +1,10 @@
 /** Where an instruction record's knowledge came from. */
 export interface Provenance {
-  /** `statute` (articles of a law), `case` (a CAIL-style case), `teacher` (generated), `seed` (seed task). */
-  kind: 'statute' | 'case' | 'teacher' | 'seed';
+  /**
+   * `statute` (articles of a law), `case` (a CAIL-style case), `teacher` (generated), `seed` (seed task),
+   * `exam` (an exam question, explained from statutes or by a teacher).
+   */
+  kind: 'statute' | 'case' | 'teacher' | 'seed' | 'exam';
   /** Full law title, for statute-backed records. */
   law?: string;
   /** Article labels such as `第一百三十三条之一`. */
@@ -17,6 +20,10 @@ export interface Provenance {
   model?: string;
   /** Self-instruct request number that produced the record. */
   request?: number;
+  /** Id of the exam question an `exam` record was made from (see `ExamQuestion.id`). */
+  questionId?: string;
+  /** Articles an `exam` record's explanation cites: full law title (or the name as written) and article label. */
+  citations?: { law: string; article: string }[];
   /** Teacher model that rewrote the record in the cleaning pass. */
   cleanedBy?: string;
 }

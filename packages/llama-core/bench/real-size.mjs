@@ -6,6 +6,7 @@
 // prompt, decode tok/s, and decode ÷ llama.cpp's.
 // Usage: npm run bench:real-size -w packages/llama-core -- [--shapes 1.1b,7b] [--dtypes bf16,q8_0,q4_0]
 //        [--engines wasm,native] [--decode 16] [--prompt 128] [--dir /tmp/lawgpt-real-size] [--json out.json]
+//        [--prepare-only] (write the checkpoints and GGUF files, measure nothing: run it before a quiet window)
 // Needs disk for the checkpoints and GGUF files (1.1B: ~6 GB, 7B: ~38 GB) and memory for 7B bf16 (~14 GB).
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
@@ -137,6 +138,7 @@ for (const shape of shapes) {
   for (const dtype of dtypes) {
     const gguf = join(root, `${shape}-${dtype}.gguf`);
     if (!existsSync(gguf)) child(['gguf', dir, dtype, gguf]);
+    if (argv.includes('--prepare-only')) continue;
     const peer = child(['llama', gguf, String(prompt), String(decode)]);
     rows.push({ shape, dtype, engine: 'llama.cpp', ...peer });
     console.error(`[${shape} ${dtype}] llama.cpp ${JSON.stringify(peer)}`);

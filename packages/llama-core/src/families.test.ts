@@ -1,8 +1,8 @@
 /**
  * Qwen2 (q/k/v biases, tied embeddings) and Qwen3 (q/k RMSNorm over head_dim before RoPE, explicit head_dim)
- * against their golden files (fixtures README §4; tolerances as for s1/s2: logits 1e-4, greedy tokens equal,
- * loss 1e-5, grad norms 1e-4 relative), with tfjs-held float32 weights and engine-held weights (float32 within
- * 1e-4; bf16 / q8_0 within the bounds of weight-formats.test.ts).
+ * against their golden files (tolerances as for s1/s2: logits LOGITS_TOLERANCE, greedy tokens equal, loss 1e-5,
+ * grad norms 1e-4 relative), with tfjs-held float32 weights and engine-held weights (float32 within
+ * LOGITS_TOLERANCE; bf16 / q8_0 within the bounds of weight-formats.test.ts).
  */
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
@@ -12,10 +12,11 @@ import { generate } from './generation/generate.js';
 import { loadModel } from './load.js';
 import { causalLmLoss } from './loss.js';
 import type { LlamaModel } from './model.js';
+import { LOGITS_TOLERANCE } from './tolerances.test-helpers.js';
 
 const CASES = [
-  { label: 'tfjs float32', options: {}, bound: 1e-4 },
-  { label: 'engine-held f32', options: { storage: 'stored' as const }, bound: 1e-4 },
+  { label: 'tfjs float32', options: {}, bound: LOGITS_TOLERANCE },
+  { label: 'engine-held f32', options: { storage: 'stored' as const }, bound: LOGITS_TOLERANCE },
   { label: 'engine-held bf16', options: { dtype: 'bf16' as const }, bound: 1e-2 },
   { label: 'engine-held q8_0', options: { dtype: 'q8_0' as const }, bound: 3e-2 },
 ];
@@ -33,7 +34,7 @@ for (const fixture of ['q2', 'q3'] as const) {
 
   describeWithShared(`${fixture}: logits and greedy tokens`, [`fixtures/models/${fixture}`], () => {
     for (const { label, options, bound } of CASES) {
-      it(`${label}: logits within ${bound} of the golden${bound === 1e-4 ? ', argmax and greedy tokens equal' : ''}`, async () => {
+      it(`${label}: logits within ${bound} of the golden${bound === LOGITS_TOLERANCE ? ', argmax and greedy tokens equal' : ''}`, async () => {
         const model = await loadModel(dir(), options);
         try {
           expect(model.config.modelType).toBe(fixture === 'q2' ? 'qwen2' : 'qwen3');
@@ -47,11 +48,11 @@ for (const fixture of ['q2', 'q3'] as const) {
             );
             logits.dispose();
             worst = Math.max(worst, maxDiff);
-            if (bound === 1e-4) expect(argmaxEqual).toBe(true);
+            if (bound === LOGITS_TOLERANCE) expect(argmaxEqual).toBe(true);
           }
           console.log(`[${fixture} ${label}] max |Δ logits| ${worst.toExponential(2)}`);
           expect(worst).toBeLessThan(bound);
-          if (bound === 1e-4) {
+          if (bound === LOGITS_TOLERANCE) {
             const { greedy } = golden().base;
             expect(await greedyTokens(model, greedy.prompt, greedy.new_tokens.length)).toEqual(
               greedy.new_tokens,
@@ -87,7 +88,7 @@ for (const fixture of ['q2', 'q3'] as const) {
       }
       cache.dispose();
       const { maxDiff, argmaxEqual } = compareLogits(steps, vocab, record);
-      expect(maxDiff).toBeLessThan(1e-4);
+      expect(maxDiff).toBeLessThan(LOGITS_TOLERANCE);
       expect(argmaxEqual).toBe(true);
     });
 
@@ -143,7 +144,7 @@ for (const fixture of ['q2', 'q3'] as const) {
       const logits = model.forward(record.input_ids);
       expect(
         compareLogits((await logits.data()) as Float32Array, model.config.vocabSize, record).maxDiff,
-      ).toBeLessThan(1e-4);
+      ).toBeLessThan(LOGITS_TOLERANCE);
       logits.dispose();
     });
   });

@@ -14,6 +14,7 @@ import { type LoadModelOptions, loadModel } from './load.js';
 import type { LlamaModel } from './model.js';
 import { readSafetensors } from './safetensors/reader.js';
 import { type TensorSource, writeSafetensors } from './safetensors/writer.js';
+import { LOGITS_TOLERANCE } from './tolerances.test-helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lawgpt-internlm2-'));
 const packedDir = join(scratch, 's2-internlm2');
@@ -47,7 +48,7 @@ describeWithShared('InternLM2 layout (s2 packed)', ['fixtures/models/s2/model'],
           expect(ours).toEqual(await logitsOf(llama, record.input_ids));
           if (!options.dtype) {
             const { maxDiff } = compareLogits(Float32Array.from(ours), internlm.config.vocabSize, record);
-            expect(maxDiff).toBeLessThan(1e-4);
+            expect(maxDiff).toBeLessThan(LOGITS_TOLERANCE);
           }
         }
       } finally {

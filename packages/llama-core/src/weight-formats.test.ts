@@ -2,7 +2,7 @@
  * The fixtures loaded in every weight format, on the default (wasm) engine.
  *
  * Tolerances against the float32 golden logits. float32 held by the engine computes the same function, so the
- * usual 1e-4. The other formats round the weights (and Q8_0 / Q4_0 the activations, per block of 32) and move the
+ * usual LOGITS_TOLERANCE. The other formats round the weights (and Q8_0 / Q4_0 the activations, per block of 32) and move the
  * logits by the rounding noise; bounds are ~2.5× what was measured on these fixtures, whose logits have a
  * standard deviation of 0.15–0.20, and they scale with each format's rounding step:
  * | format | step                         | measured s1 / s2 | bound |
@@ -21,10 +21,11 @@ import { expect, it } from 'vitest';
 import { generate } from './generation/generate.js';
 import { loadModel } from './load.js';
 import type { LlamaModel } from './model.js';
+import { LOGITS_TOLERANCE } from './tolerances.test-helpers.js';
 import { parameterSpecs } from './weights.js';
 
 const CASES: Array<{ dtype: WeightFormat; storage?: 'stored'; bound: number }> = [
-  { dtype: 'f32', storage: 'stored', bound: 1e-4 },
+  { dtype: 'f32', storage: 'stored', bound: LOGITS_TOLERANCE },
   { dtype: 'bf16', bound: 1e-2 },
   { dtype: 'f16', bound: 1.5e-3 },
   { dtype: 'q8_0', bound: 3e-2 },
@@ -68,7 +69,7 @@ for (const fixture of ['s1', 's2'] as const) {
           // The cached path computes attention in its own kernel: float32-level differences, which Q8 activation
           // rounding can turn into one rounding step here and there (≤ a tenth of the format's bound).
           expect(await cacheDrift(model, golden[2]!.input_ids[0]!)).toBeLessThan(
-            dtype.startsWith('q') ? bound / 10 : 1e-4,
+            dtype.startsWith('q') ? bound / 10 : LOGITS_TOLERANCE,
           );
           // Every 2-D weight is held as asked (or as f16 where rows are not whole blocks), norms as f32.
           let expected = 0;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readSafetensors, writeSafetensors } from '@lawgpt/llama-core';
 import * as tf from '@tensorflow/tfjs';
 import type { AdamWState } from './adamw.js';
+import type { MixtureState } from './dataset-mixture.js';
 import { TrainingError } from './errors.js';
 import type { TrainingSettings } from './training-settings.js';
 
@@ -19,6 +20,8 @@ export interface TrainerState {
   history: Array<{ step: number; loss: number; learningRate: number }>;
   /** Set once the final adapter (or model) is written: the run is complete. */
   finished?: boolean;
+  /** Where the dataset mixture stands after `step` (runs on weighted `datasets` only). */
+  mixing?: MixtureState;
   /** Settings of checkpoints from before `settings` existed. */
   fingerprint?: Record<string, unknown>;
 }

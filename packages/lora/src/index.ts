@@ -10,6 +10,13 @@ export type { TrainingBatch } from './batching.js';
 export { collate, dropoutSeed, shuffledOrder } from './batching.js';
 export type { TrainerState } from './checkpoint.js';
 export { readTrainerState } from './checkpoint.js';
+export type {
+  DatasetMixture,
+  DatasetMixtureOptions,
+  MixtureState,
+  WeightedDataset,
+} from './dataset-mixture.js';
+export { createDatasetMixture } from './dataset-mixture.js';
 export type { LoraErrorDetails, SettingChange } from './errors.js';
 export {
   AdapterConfigError,

@@ -10,6 +10,7 @@ import { loadLoraAdapter } from './adapter-io.js';
 import { applyLoraAdapter, createLoraHook } from './apply-adapter.js';
 import { dropoutSeed } from './batching.js';
 import { readTrainerState } from './checkpoint.js';
+import { createDatasetMixture } from './dataset-mixture.js';
 import { OutputLockedError, ResumeMismatchError } from './errors.js';
 import { createLoraAdapter, type LoraAdapter } from './lora-adapter.js';
 import { LOCK_FILE } from './output-lock.js';
@@ -123,6 +124,61 @@ describe('trainCausalLm', () => {
       }
     });
   }
+
+  it('mixes weighted datasets: the mixture position is checkpointed, a resume continues it byte-identically, and other weights are refused', async () => {
+    const datasets = (legal = 0.7) => [
+      { name: 'legal', examples: examples.slice(0, 4), weight: legal },
+      { name: 'general', examples: examples.slice(4), weight: 1 - legal },
+    ];
+    const mixed = (outputDir: string) => ({ ...base(outputDir), examples: undefined, datasets: datasets() });
+    const straightDir = await mkdtemp(join(tmpdir(), 'lora-mix-a-'));
+    await trainCausalLm({ ...mixed(straightDir), ...(await setUp([], 0.1)) });
+    const straight = await readTrainerState(straightDir);
+    // 8 steps × 3 examples: where the mixture (seeded with the run's seed) stands after 24 draws
+    const drawn = (draws: number) => {
+      const mixture = createDatasetMixture({ datasets: datasets(), seed: 42 });
+      mixture.take(draws);
+      return mixture.state();
+    };
+    expect(straight!.mixing).toEqual(drawn(24));
+    expect(straight!.settings).toMatchObject({ mixWeights: '0.7,0.3', mixSizes: '4,2', examples: 6 });
+
+    const outputDir = await mkdtemp(join(tmpdir(), 'lora-mix-b-'));
+    const controller = new AbortController();
+    const partial = await trainCausalLm({
+      ...mixed(outputDir),
+      ...(await setUp([], 0.1)),
+      signal: controller.signal,
+      onProgress: ({ step }) => step === 3 && controller.abort(),
+    });
+    expect(partial).toMatchObject({ aborted: true, steps: 3 });
+    expect((await readTrainerState(outputDir))!.mixing).toEqual(drawn(9));
+    const changed = await trainCausalLm({
+      ...mixed(outputDir),
+      ...(await setUp([], 0.1)),
+      datasets: datasets(0.5),
+    }).catch((caught: unknown) => caught);
+    expect(changed).toBeInstanceOf(ResumeMismatchError);
+    expect((changed as ResumeMismatchError).message).toMatch(/mixWeights: 0\.7,0\.3 → 0\.5,0\.5\n/);
+    // a checkpoint whose mixture position is not where this run's mixture would be (another mixing rule)
+    const statePath = join(outputDir, 'trainer_state.json');
+    const saved = await readFile(statePath, 'utf8');
+    const tampered = JSON.parse(saved);
+    tampered.mixing.counts = [tampered.mixing.counts[0] - 1, tampered.mixing.counts[1] + 1];
+    await writeFile(statePath, JSON.stringify(tampered));
+    await expect(trainCausalLm({ ...mixed(outputDir), ...(await setUp([], 0.1)) })).rejects.toMatchObject({
+      field: 'mixing',
+      message: expect.stringMatching(/^the checkpoint \(step 3\) drew \[\d+,\d+\] of 9 from the datasets/),
+    });
+    await writeFile(statePath, saved);
+    await trainCausalLm({ ...mixed(outputDir), ...(await setUp([], 0.1)) });
+    for (const file of ['adapter_model.safetensors', 'trainer_state.json']) {
+      const [resumed, uninterrupted] = await Promise.all(
+        [outputDir, straightDir].map((dir) => readFile(join(dir, file))),
+      );
+      expect(Buffer.compare(resumed!, uninterrupted!), file).toBe(0);
+    }
+  });
 
   it('draws new dropout masks for every micro-batch', async () => {
     const dirs = await Promise.all(['lora-d-', 'lora-e-'].map((prefix) => mkdtemp(join(tmpdir(), prefix))));

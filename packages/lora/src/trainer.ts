@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { LlamaModel } from '@lawgpt/llama-core';
 import { AdamW } from './adamw.js';
 import { saveLoraAdapter } from './adapter-io.js';
-import { collate, dropoutSeed, shuffledOrder } from './batching.js';
+import { collate, dropoutSeed } from './batching.js';
 import {
   readTrainerState,
   removeLeftovers,
@@ -11,7 +11,9 @@ import {
   writeCheckpoint,
   writeTrainerState,
 } from './checkpoint.js';
-import { ResumeMismatchError, type SettingChange, TrainingError } from './errors.js';
+import type { WeightedDataset } from './dataset-mixture.js';
+import { ResumeMismatchError, type SettingChange } from './errors.js';
+import { createExampleStream, type ExampleStream, restoreMixing } from './example-stream.js';
 import { type LearningRateSchedule, learningRateAt } from './learning-rate.js';
 import type { LoraAdapter } from './lora-adapter.js';
 import { acquireOutputLock, type LockOwner } from './output-lock.js';
@@ -22,7 +24,6 @@ import {
   adapterSettings,
   baseWeightFormats,
   compareSettings,
-  examplesDigest,
   formatSettingChanges,
   type TrainingSettings,
 } from './training-settings.js';
@@ -63,7 +64,16 @@ export interface TrainOptions {
   model: LlamaModel;
   /** LoRA adapter to train (its factors and `modules_to_save`); without one, every model weight is trained. */
   adapter?: LoraAdapter;
-  examples: TrainingExample[];
+  /** The training examples, read in a seeded shuffled order per epoch. */
+  examples?: TrainingExample[];
+  /**
+   * Instead of `examples`: datasets drawn by weight ({@link createDatasetMixture}, seeded with `seed`). The
+   * mixture's position is stored with each checkpoint; the weights and sizes are settings compared on resume.
+   * Epochs count all datasets' examples together.
+   */
+  datasets?: Array<WeightedDataset<TrainingExample>>;
+  /** Draws per mixing block (with `datasets`). Default 100. */
+  mixBlockSize?: number;
   /** Folder for checkpoints and the final adapter (PEFT format) or model (HF format). */
   outputDir: string;
   /** Examples per micro-batch. Default 4. */
@@ -116,8 +126,8 @@ export interface TrainResult {
 }
 
 /** The settings of this run that change its result, stored with each checkpoint. */
-function runSettings(options: TrainOptions, totalSteps: number): TrainingSettings {
-  const { model, adapter, examples, batchSize = 4, gradientAccumulationSteps = 1 } = options;
+function runSettings(options: TrainOptions, stream: ExampleStream, totalSteps: number): TrainingSettings {
+  const { model, adapter, batchSize = 4, gradientAccumulationSteps = 1 } = options;
   const { learningRate = 3e-4, warmupSteps = 0, schedule = 'linear', weightDecay = 0 } = options;
   const { maxGradNorm = 1, seed = 42, padId = 0 } = options;
   return {
@@ -133,8 +143,7 @@ function runSettings(options: TrainOptions, totalSteps: number): TrainingSetting
     totalSteps,
     seed,
     padId,
-    examples: examples.length,
-    examplesSha256: examplesDigest(examples),
+    ...stream.settings,
     ...options.settings,
   };
 }
@@ -165,24 +174,29 @@ function checkResume(
  * masks are functions of the seed and the step). A lock file in `outputDir` refuses a second run there.
  */
 export async function trainCausalLm(options: TrainOptions): Promise<TrainResult> {
-  if (options.examples.length === 0) throw new TrainingError('no training examples', { field: 'examples' });
+  const { examples, datasets, batchSize = 4, seed = 42, mixBlockSize } = options;
+  const stream = createExampleStream({ examples, datasets, batchSize, seed, mixBlockSize });
   await mkdir(options.outputDir, { recursive: true });
   const lock = await acquireOutputLock(options.outputDir);
   try {
-    return await train(options, lock.staleOwner);
+    return await train(options, stream, lock.staleOwner);
   } finally {
     await lock.release();
   }
 }
 
-async function train(options: TrainOptions, staleLock: LockOwner | undefined): Promise<TrainResult> {
-  const { model, adapter, examples, outputDir, batchSize = 4, gradientAccumulationSteps = 1 } = options;
+async function train(
+  options: TrainOptions,
+  stream: ExampleStream,
+  staleLock: LockOwner | undefined,
+): Promise<TrainResult> {
+  const { model, adapter, outputDir, batchSize = 4, gradientAccumulationSteps = 1 } = options;
   const { learningRate = 3e-4, warmupSteps = 0, schedule = 'linear', weightDecay = 0 } = options;
   const { maxGradNorm = 1, saveEvery = 50, resume = true, forceResume = false, seed = 42 } = options;
   const { padId = 0, signal, onStart, onProgress, epochs = 1 } = options;
-  const batchesPerEpoch = Math.ceil(examples.length / batchSize);
+  const batchesPerEpoch = Math.ceil(stream.epochSize / batchSize);
   const totalSteps = options.maxSteps ?? Math.ceil((epochs * batchesPerEpoch) / gradientAccumulationSteps);
-  const settings = runSettings(options, totalSteps);
+  const settings = runSettings(options, stream, totalSteps);
 
   // 1. The earlier run in outputDir: its settings must match (or forceResume), a finished one is reported.
   // (with resume off, an unreadable state file is no reason to stop: the run starts over)
@@ -209,6 +223,7 @@ async function train(options: TrainOptions, staleLock: LockOwner | undefined): P
     optimizer.importState(await restoreCheckpoint(outputDir, previous, trainable));
     step = previous.step;
     history = previous.history;
+    restoreMixing(stream, previous, step * gradientAccumulationSteps, changedSettings.length > 0);
   }
   onStart?.({ step, totalSteps, resumed: previous !== undefined, changedSettings, staleLock });
   const started = Date.now();
@@ -216,24 +231,20 @@ async function train(options: TrainOptions, staleLock: LockOwner | undefined): P
   let tokens = 0;
   let lastLoss = history.at(-1)?.loss ?? Number.NaN;
 
-  const microBatch = (index: number) => {
-    const epoch = Math.floor(index / batchesPerEpoch);
-    const order = shuffledOrder(examples.length, seed + epoch);
-    const offset = (index % batchesPerEpoch) * batchSize;
-    return collate(
-      order.slice(offset, offset + batchSize).map((i) => examples[i]),
-      padId,
-    );
-  };
-
   // 3. One step's micro-batches, each with its dropout masks seeded from the run's seed and its index.
   const stepBatches = () =>
     Array.from({ length: gradientAccumulationSteps }, (_, micro) => {
       const index = step * gradientAccumulationSteps + micro;
-      return { batch: microBatch(index), dropoutSeed: dropoutSeed(seed, index) };
+      return { batch: collate(stream.microBatch(index), padId), dropoutSeed: dropoutSeed(seed, index) };
     });
 
-  const state = (): Omit<TrainerState, 'checkpoint'> => ({ step, totalSteps, settings, history });
+  const state = (): Omit<TrainerState, 'checkpoint'> => ({
+    step,
+    totalSteps,
+    settings,
+    history,
+    mixing: stream.mixing(),
+  });
   const save = async () => writeCheckpoint(outputDir, state(), trainable, await optimizer.exportState());
 
   while (step < totalSteps) {

@@ -1,20 +1,31 @@
 import { KNOWLEDGE_TEMPLATES } from '@lawgpt/data-gen';
 import { type Command, UsageError } from '../command.js';
+import { runDecontaminate, runExam } from './data-exam.js';
 import { runCorpus, runKb, runKnowledgeInstruct } from './data-jobs.js';
 import { runTeacherJob } from './teacher-jobs.js';
 
-const SUBCOMMANDS = ['kb', 'knowledge-instruct', 'corpus', 'self-instruct', 'clean'] as const;
+const SUBCOMMANDS = [
+  'kb',
+  'knowledge-instruct',
+  'corpus',
+  'self-instruct',
+  'clean',
+  'exam',
+  'decontaminate',
+] as const;
 
 /** `lawgpt data`: knowledge base, knowledge-driven instructions, pretraining corpus, self-instruct, cleaning. */
 export const dataCommand: Command = {
   name: 'data',
-  summary: 'Legal knowledge base, instruction data (templates or a teacher), pretraining corpus, cleaning',
+  summary:
+    'Legal knowledge base, instruction data (templates, exam questions or a teacher), pretraining corpus, cleaning, decontamination',
   usage: `lawgpt data <${SUBCOMMANDS.join('|')}> [options]`,
   options: {
     laws: {
       type: 'string',
       valueName: 'DIR',
-      description: 'Statute Markdown folder (LawRefBook layout) [kb, knowledge-instruct, corpus]',
+      description:
+        'Statute Markdown folder (LawRefBook layout) [kb, knowledge-instruct, corpus, exam; decontaminate: statute text is no evidence]',
     },
     law: {
       type: 'string',
@@ -104,7 +115,7 @@ export const dataCommand: Command = {
     input: {
       type: 'string',
       valueName: 'FILE',
-      description: 'Instruction records (JSON array or JSONL) to clean [clean]',
+      description: 'Instruction records (JSON array or JSONL) to clean or check [clean, decontaminate]',
     },
     num: {
       type: 'string',
@@ -115,31 +126,35 @@ export const dataCommand: Command = {
     'base-url': {
       type: 'string',
       valueName: 'URL',
-      description: 'OpenAI-compatible API base, e.g. https://api.openai.com/v1 [self-instruct, clean]',
+      description: 'OpenAI-compatible API base, e.g. https://api.openai.com/v1 [self-instruct, clean, exam]',
     },
     'api-key': {
       type: 'string',
       valueName: 'KEY',
-      description: 'API key (default $OPENAI_API_KEY) [self-instruct, clean]',
+      description: 'API key (default $OPENAI_API_KEY) [self-instruct, clean, exam]',
     },
-    model: { type: 'string', valueName: 'NAME', description: 'Teacher model name [self-instruct, clean]' },
+    model: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'Teacher model name [self-instruct, clean, exam]',
+    },
     concurrency: {
       type: 'string',
       valueName: 'N',
       default: '4',
-      description: 'Requests in flight [self-instruct, clean]',
+      description: 'Requests in flight [self-instruct, clean, exam]',
     },
     'timeout-ms': {
       type: 'string',
       valueName: 'MS',
       default: '60000',
-      description: 'Per-request timeout [self-instruct, clean]',
+      description: 'Per-request timeout [self-instruct, clean, exam]',
     },
     'max-retries': {
       type: 'string',
       valueName: 'N',
       default: '5',
-      description: 'Retries on 429/5xx/timeouts [self-instruct, clean]',
+      description: 'Retries on 429/5xx/timeouts [self-instruct, clean, exam]',
     },
     'max-requests': { type: 'string', valueName: 'N', description: 'Stop after N requests [self-instruct]' },
     examples: {
@@ -155,6 +170,71 @@ export const dataCommand: Command = {
       description: 'ROUGE-L tokens for the 0.7 dedup [self-instruct]',
     },
     json: { type: 'boolean', description: 'Print JSON instead of text [kb]' },
+    questions: {
+      type: 'string',
+      multiple: true,
+      valueName: 'PATH',
+      description:
+        'Exam questions: DISC-Law-Eval CSV, JEC-QA JSON/JSONL, or a folder (repeatable) [exam, decontaminate]',
+    },
+    'question-format': {
+      type: 'string',
+      valueName: 'disc|jec-qa',
+      description:
+        'Layout of --questions (default: .csv → disc, .json/.jsonl → jec-qa) [exam, decontaminate]',
+    },
+    articles: {
+      type: 'string',
+      valueName: 'N',
+      default: '2',
+      description: 'Statute articles retrieved per question (BM25) [exam]',
+    },
+    'min-score': {
+      type: 'string',
+      valueName: 'X',
+      default: '40',
+      description: 'Without a teacher: drop a question whose best article scores below this [exam]',
+    },
+    lawbench: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'LawBench data folder (zero_shot/<task>.json) [decontaminate]',
+    },
+    tasks: {
+      type: 'string',
+      valueName: 'LIST',
+      description: 'LawBench tasks, e.g. 1-2,3-6 (default all) [decontaminate]',
+    },
+    benchmark: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description:
+        'Any JSONL evaluation set (question/input/instruction/text field) (repeatable) [decontaminate]',
+    },
+    ngram: {
+      type: 'string',
+      valueName: 'N',
+      default: '13',
+      description: 'Characters per n-gram [decontaminate]',
+    },
+    'min-coverage': {
+      type: 'string',
+      valueName: 'X',
+      default: '0.5',
+      description: "Flag a record holding this fraction of an item's n-grams [decontaminate]",
+    },
+    'min-shared': {
+      type: 'string',
+      valueName: 'N',
+      default: '50',
+      description: '…or this many of them [decontaminate]',
+    },
+    report: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'Overlap report JSON (default OUTPUT.decontamination.json) [decontaminate]',
+    },
   },
   details: `Subcommands:
   kb                  Load statutes; print counts, one law, or one article (--law, --article); --accu links charges
@@ -162,6 +242,8 @@ export const dataCommand: Command = {
   corpus              Pretraining corpus: clean, exact + MinHash near-dup removal, JSONL {"content"} shards, stats
   self-instruct       Alpaca self-instruct in Chinese through an OpenAI-compatible teacher; resumable
   clean               Teacher rewrite/cleaning pass over instruction records; resumable
+  exam                Exam questions → records: answer + explanation from BM25-retrieved articles, or a teacher; resumable
+  decontaminate       Drop records overlapping LawBench/DISC/any JSONL by character 13-grams; JSON report per task
 Examples:
   lawgpt data kb --laws shared/data/laws/md --law 刑法 --article 133之一
   lawgpt data knowledge-instruct --laws shared/data/laws/md --law 刑法 --law 民法典 --cail data_train.json \\
@@ -170,7 +252,9 @@ Examples:
   lawgpt data self-instruct --seeds seed_tasks.jsonl --base-url https://api.openai.com/v1 --model gpt-3.5-turbo \\
       --num 1000 -o generated.jsonl
   lawgpt data clean --input generated.jsonl --base-url http://127.0.0.1:8000/v1 --model qwen -o cleaned.jsonl
-Self-instruct and clean append record by record and resume when rerun; Ctrl-C stops them cleanly.`,
+  lawgpt data exam --questions shared/data/disc-law-eval/objective --laws shared/data/laws/md -o exam.jsonl
+  lawgpt data decontaminate --input train.json --lawbench shared/data/lawbench --laws shared/data/laws/md -o clean.json
+Self-instruct, clean and exam append record by record and resume when rerun; Ctrl-C stops them cleanly.`,
   async run(args, io) {
     const [subcommand] = args.positionals;
     switch (subcommand) {
@@ -184,6 +268,10 @@ Self-instruct and clean append record by record and resume when rerun; Ctrl-C st
         return runTeacherJob(args.values, io, 'self-instruct');
       case 'clean':
         return runTeacherJob(args.values, io, 'clean');
+      case 'exam':
+        return runExam(args.values, io);
+      case 'decontaminate':
+        return runDecontaminate(args.values, io);
       default:
         throw new UsageError(
           `expected a subcommand: ${SUBCOMMANDS.join(', ')}${subcommand ? ` (got '${subcommand}')` : ''}`,

@@ -21,7 +21,8 @@ type Values = ParsedArgs['values'];
 const integer = (value: Values[string], flag: string) =>
   numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
 
-async function readRecords(path: string): Promise<InstructionRecord[]> {
+/** Instruction records from a JSON array or JSONL file; plain Alpaca rows get an empty input and `seed` provenance. */
+export async function readRecords(path: string): Promise<InstructionRecord[]> {
   const text = await readTextFile(path, 'instruction records (JSON or JSONL)');
   let rows: InstructionRecord[];
   try {

@@ -2,17 +2,26 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import type { LlamaModel } from '@lawgpt/llama-core';
 import {
+  applySavedWeights,
+  createLoraAdapter,
+  createLoraConfig,
+  type LoraAdapter,
+  loadLoraAdapter,
   ResumeMismatchError,
   type SettingChange,
+  type TrainingExample,
   type TrainingStart,
   type TrainOptions,
   type TrainResult,
   trainCausalLm,
 } from '@lawgpt/lora';
-import type { CommandIO } from '../command.js';
+import type { CommandIO, ParsedArgs } from '../command.js';
 import { INTERRUPTED, runInterruptible } from '../interrupt.js';
+import { commaList, numberValue } from '../option-values.js';
 import { formatTrainingProgress } from '../progress.js';
+import type { TrainingStage } from './training-plan.js';
 
 /** The flag (or what else) behind each setting a checkpoint stores. */
 const SETTING_NAMES: Record<string, string> = {
@@ -36,6 +45,10 @@ const SETTING_NAMES: Record<string, string> = {
   examples: 'number of examples',
   examplesSha256: 'examples (token ids: data, tokenizer, template, lengths)',
   dataSha256: '--data (SHA-256 of the files)',
+  mixWeights: '--data weights (normalised)',
+  mixSizes: 'examples per --data file',
+  mixBlockSize: 'draws per mixing block',
+  initAdapterSha256: '--init-adapter or the last stage (SHA-256 of its adapter_model.safetensors)',
 };
 
 const settingName = (setting: string) => SETTING_NAMES[setting] ?? setting;
@@ -124,4 +137,105 @@ export async function runTrainingJob(
     },
   );
   return { code, result };
+}
+
+/** What {@link runStage} trains, besides the stage. */
+export interface StageRun {
+  /** Progress label: `sft`, or `sft stage 1/2 (mixed)`. */
+  label: string;
+  io: CommandIO;
+  stage: TrainingStage;
+  outputDir: string;
+  adapter: LoraAdapter | undefined;
+  /** The folder `adapter` was loaded from (`--init-adapter`, or the last stage's output). */
+  initAdapter?: string;
+  /** Tokenized examples of some data files. */
+  build: (files: string[]) => Promise<TrainingExample[]>;
+  /** The run's other options (model, batch, seed, resume, …). */
+  options: Omit<
+    TrainOptions,
+    'examples' | 'datasets' | 'adapter' | 'outputDir' | 'learningRate' | 'maxSteps' | 'epochs' | 'settings'
+  >;
+}
+
+/**
+ * Train one stage: its files concatenated, or drawn by weight (a seeded mixture whose position each checkpoint
+ * stores); the data files' and the initial adapter's SHA-256 are settings a resume must match.
+ */
+export async function runStage({
+  label,
+  io,
+  stage,
+  outputDir,
+  adapter,
+  initAdapter,
+  build,
+  options,
+}: StageRun) {
+  const files = stage.data.map((spec) => spec.path);
+  const weighted = stage.data[0]?.weight !== undefined;
+  const data = weighted
+    ? {
+        datasets: await Promise.all(
+          stage.data.map(async ({ path, weight }) => ({
+            name: path,
+            weight: weight ?? 1,
+            examples: await build([path]),
+          })),
+        ),
+      }
+    : { examples: await build(files) };
+  const settings = {
+    dataSha256: await dataFilesDigest(files),
+    ...(initAdapter && {
+      initAdapterSha256: await dataFilesDigest([join(initAdapter, 'adapter_model.safetensors')]),
+    }),
+  };
+  const described = data.datasets
+    ? `${data.datasets.map((set) => `${set.examples.length} (weight ${set.weight})`).join(' + ')} examples mixed by weight`
+    : `${data.examples.length} examples`;
+  const method = adapter
+    ? `LoRA on ${adapter.modules.size} modules${initAdapter ? ` from ${initAdapter}` : ''}`
+    : 'full fine-tuning';
+  io.stderr(`${label}: ${described}, ${method}, backend ${options.model.backend?.name ?? '?'}\n`);
+  return runTrainingJob(label, io, {
+    ...options,
+    ...data,
+    adapter,
+    outputDir,
+    learningRate: stage.learningRate,
+    maxSteps: stage.maxSteps,
+    epochs: stage.epochs,
+    warmupSteps: stage.warmupSteps,
+    schedule: stage.schedule,
+    settings,
+  });
+}
+
+/** The adapter a stage trains: the one in `initDir` (its shape from its config) or a fresh one from the options. */
+export async function stageAdapter(
+  model: LlamaModel,
+  values: ParsedArgs['values'],
+  modulesToSave: string[],
+  initDir: string | undefined,
+): Promise<LoraAdapter | undefined> {
+  if (values.full) return undefined;
+  if (initDir) {
+    const adapter = await loadLoraAdapter(initDir, { model });
+    await applySavedWeights(model, adapter);
+    return adapter;
+  }
+  return createLoraAdapter({
+    model,
+    seed: numberValue(values.seed, '--seed') ?? 42,
+    config: createLoraConfig({
+      r: numberValue(values['lora-r'], '--lora-r'),
+      loraAlpha: numberValue(values['lora-alpha'], '--lora-alpha'),
+      loraDropout: numberValue(values['lora-dropout'], '--lora-dropout'),
+      targetModules: commaList(values['target-modules']),
+      modulesToSave,
+      useRslora: values.rslora === true,
+      baseModelNameOrPath: values.model as string,
+    }),
+  });
 }

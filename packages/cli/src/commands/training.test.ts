@@ -13,10 +13,14 @@ const texts = [
 ];
 let root: string;
 
-async function run(argv: string[]) {
+async function run(argv: string[], onStderr?: (text: string) => void) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  const stderr = (text: string) => {
+    err.push(text);
+    onStderr?.(text);
+  };
+  const code = await main(argv, { stdout: (t) => out.push(t), stderr });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
@@ -158,5 +162,128 @@ describe('lawgpt pretrain / sft / merge / infer', () => {
     ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/bad\.jsonl:2: malformed JSON line/);
+  });
+});
+
+describe('lawgpt sft: weighted --data, --stages, --init-adapter', () => {
+  const records = (answers: string[]) =>
+    JSON.stringify(answers.map((output, i) => ({ instruction: `问答${i}：`, input: '', output })));
+  const common = ['--model', '', '--backend', 'cpu', '--batch-size', '2', '--template', 'alpaca-zh'];
+  const args = (...rest: string[]) => ['sft', ...common.map((v) => v || join(root, 'base')), ...rest];
+  const stagesFile = async (stages: unknown) => {
+    await writeFile(join(root, 'stages.json'), JSON.stringify({ stages }));
+    return join(root, 'stages.json');
+  };
+  const twoStages = [
+    { name: 'mixed', data: ['legal.json:0.7', 'general.json:0.3'], learningRate: 1e-2, maxSteps: 3 },
+    { name: 'legal', data: ['legal.json'], learningRate: 5e-3, maxSteps: 3, schedule: 'constant' },
+  ];
+
+  beforeAll(async () => {
+    await writeFile(
+      join(root, 'legal.json'),
+      records(['处三年以下有期徒刑。', '数额较大的，处罚。', '盗窃']),
+    );
+    await writeFile(join(root, 'general.json'), records(['公私财物。', '诈骗。']));
+  });
+
+  it('draws --data files by weight: the mixture is in the checkpoint, other weights are refused', async () => {
+    const data = ['--data', join(root, 'legal.json:0.7'), '--data', join(root, 'general.json:0.3')];
+    const output = ['--output', join(root, 'mixed'), '--max-steps', '3'];
+    const first = await run(args(...data, ...output));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('sft: 3 (weight 0.7) + 2 (weight 0.3) examples mixed by weight');
+    const state = JSON.parse(await readFile(join(root, 'mixed/trainer_state.json'), 'utf8'));
+    expect(state.mixing.draws).toBe(6);
+    expect(state.settings).toMatchObject({ mixWeights: '0.7,0.3', mixSizes: '3,2' });
+    const other = ['--data', join(root, 'legal.json:1'), '--data', join(root, 'general.json:1')];
+    const changed = await run(args(...other, ...output));
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain('  --data weights (normalised): 0.7,0.3 → 0.5,0.5\n');
+    const half = await run(
+      args('--data', join(root, 'legal.json:0.7'), '--data', join(root, 'general.json'), ...output),
+    );
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain(`--data ${join(root, 'general.json')} has no weight`);
+  });
+
+  it('trains stages in turn, each from the last adapter; resumes in the stage a Ctrl-C stopped; --init-adapter chains the same', async () => {
+    const file = await stagesFile(twoStages);
+    const straight = await run(args('--stages', file, '--output', join(root, 'two')));
+    expect(straight.code, straight.stderr).toBe(0);
+    expect(straight.stdout).toMatch(
+      /^sft stage 1\/2 \(mixed\): done, 3 steps, .*\nsft stage 2\/2 \(legal\): done, 3 steps/,
+    );
+    expect(straight.stderr).toContain(`LoRA on 2 modules from ${join(root, 'two/stage-1-mixed')}`);
+    const second = JSON.parse(await readFile(join(root, 'two/stage-2-legal/trainer_state.json'), 'utf8'));
+    expect(second.settings).toMatchObject({ learningRate: 5e-3, schedule: 'constant', totalSteps: 3 });
+    expect(second.settings.initAdapterSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(root, 'two/stage-2-legal/tokenizer_config.json'))).toBe(true);
+
+    // Ctrl-C after stage 2's first step, then the same command again
+    const stopped = await run(args('--stages', file, '--output', join(root, 'two-b')), (text) => {
+      if (text.startsWith('sft stage 2/2 (legal) 1/3')) process.emit('SIGINT', 'SIGINT');
+    });
+    expect(stopped.code, stopped.stderr).toBe(130);
+    const resumed = await run(args('--stages', file, '--output', join(root, 'two-b')));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/^sft stage 1\/2 \(mixed\): already finished: 3 steps/);
+    expect(resumed.stderr).toContain('sft stage 2/2 (legal): resuming from step 1 of 3');
+    // two chained runs with --init-adapter: the same second stage
+    const init = [
+      '--init-adapter',
+      join(root, 'two/stage-1-mixed'),
+      '--lr',
+      '5e-3',
+      '--schedule',
+      'constant',
+    ];
+    const again = await run(
+      args(
+        '--data',
+        join(root, 'legal.json'),
+        ...init,
+        '--max-steps',
+        '3',
+        '--output',
+        join(root, 'chained'),
+      ),
+    );
+    expect(again.code, again.stderr).toBe(0);
+    for (const dir of ['two-b/stage-2-legal', 'chained']) {
+      const [a, b] = await Promise.all(
+        [join(root, 'two/stage-2-legal'), join(root, dir)].map((d) =>
+          readFile(join(d, 'adapter_model.safetensors')),
+        ),
+      );
+      expect(Buffer.compare(a!, b!), dir).toBe(0);
+    }
+  });
+
+  it('checks the stages file before loading a model, naming the file and the field', async () => {
+    const cases: Array<[unknown, string]> = [
+      [
+        [{ ...twoStages[0], learningRate: 'fast' }],
+        'stages[0].learningRate must be a positive number, got "fast"',
+      ],
+      [[twoStages[0], { ...twoStages[1], lr: 1 }], 'stages[1].lr is not a stage field'],
+      [
+        [{ ...twoStages[0], maxSteps: undefined }],
+        'stages[0].maxSteps or epochs (one of the two) is required',
+      ],
+      [
+        [{ ...twoStages[0], data: ['legal.json:0.7', 'general.json'] }],
+        'stages[0].data general.json has no weight',
+      ],
+      [[{ ...twoStages[0], data: ['missing.json'] }], 'stages[0].data[0]: '],
+      [{}, 'stages must be a non-empty array'],
+    ];
+    for (const [stages, message] of cases) {
+      const file = await stagesFile(stages);
+      const result = await run(args('--stages', file, '--output', join(root, 'never'), '--backend', 'nope'));
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`${file}: ${message}`);
+    }
+    expect(existsSync(join(root, 'never'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
+import { join } from 'node:path';
 import { type BackendName, type LlamaModel, loadModel, resizeTokenEmbeddings } from '@lawgpt/llama-core';
 import {
-  createLoraAdapter,
-  createLoraConfig,
+  disposeLoraAdapter,
   packTexts,
   promptTemplates,
   readInstructionData,
@@ -15,7 +15,8 @@ import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.j
 import { UsageError } from '../command.js';
 import { commaList, dtypeValue, numberValue } from '../option-values.js';
 import { type CliTokenizer, checkTokenizerFits, loadModelTokenizer } from '../runtime.js';
-import { dataFilesDigest, runTrainingJob } from './training-run.js';
+import { readTrainingPlan } from './training-plan.js';
+import { runStage, stageAdapter } from './training-run.js';
 
 /** A number option by name (`undefined` when absent). */
 const numberOption = (values: ParsedArgs['values'], name: string) => numberValue(values[name], `--${name}`);
@@ -38,8 +39,14 @@ export const trainingOptions: Record<string, CommandOption> = {
     type: 'string',
     short: 'd',
     multiple: true,
-    valueName: 'FILE',
-    description: 'Training data file (repeatable)',
+    valueName: 'FILE[:WEIGHT]',
+    description:
+      'Training data file (repeatable); with weights (legal.json:0.7 --data general.json:0.3) examples are drawn from the files by weight, seeded',
+  },
+  'init-adapter': {
+    type: 'string',
+    valueName: 'DIR',
+    description: 'Start from this LoRA adapter (its rank, alpha, dropout and targets) instead of a fresh one',
   },
   output: {
     type: 'string',
@@ -114,7 +121,7 @@ export const trainingOptions: Record<string, CommandOption> = {
   backend: {
     type: 'string',
     valueName: 'NAME',
-    description: 'tensorflow | gpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
+    description: 'tensorflow | gpu | webgpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
   },
 };
 
@@ -124,29 +131,41 @@ type ExampleBuilder = (
   files: string[],
 ) => Promise<TrainingExample[]>;
 
-/** Build, run and report a training job; `buildExamples` turns the data files into examples. */
+/**
+ * Build, run and report a training job — one stage, or with `--stages` each stage in turn from the last one's
+ * adapter (finished stages are skipped, an interrupted one resumes); `buildExamples` turns data files into
+ * examples, `afterStage` completes each output folder. Every option is checked before the model loads.
+ */
 export async function runTraining(
   args: ParsedArgs,
   io: CommandIO,
   label: string,
   buildExamples: ExampleBuilder,
+  afterStage?: (outputDir: string) => Promise<unknown>,
 ) {
   const { values } = args;
-  const files = (values.data as string[] | undefined) ?? [];
-  if (!values.model || !values.output || files.length === 0)
-    throw new UsageError('--model, --data and --output are required');
+  const plan = await readTrainingPlan(values);
+  const baseDtype = dtypeValue(values['base-dtype'], '--base-dtype');
+  if (values.full && baseDtype !== undefined && baseDtype !== 'f32' && baseDtype !== 'auto') {
+    throw new UsageError(`--full trains every weight in float32; --base-dtype ${baseDtype} is for LoRA`);
+  }
+  const integer = (name: string, min: number) =>
+    numberValue(values[name], `--${name}`, { integer: true, min });
+  const options = {
+    batchSize: integer('batch-size', 1),
+    gradientAccumulationSteps: integer('grad-accum', 1),
+    weightDecay: numberOption(values, 'weight-decay'),
+    saveEvery: integer('save-every', 0),
+    resume: values['no-resume'] !== true,
+    forceResume: values['force-resume'] === true,
+    seed: integer('seed', 0) ?? 42,
+  };
+  for (const name of ['lora-r', 'lora-alpha', 'lora-dropout']) numberOption(values, name);
   const modelDir = values.model as string;
   const tokenizer = await loadModelTokenizer((values.tokenizer as string | undefined) ?? modelDir);
   await checkTokenizerFits(tokenizer, (values.tokenizer as string | undefined) ?? modelDir, modelDir, {
     resizes: true,
   });
-  const schedule = values.schedule as 'linear' | 'cosine' | 'constant';
-  if (!['linear', 'cosine', 'constant'].includes(schedule))
-    throw new UsageError(`--schedule must be linear, cosine or constant`);
-  const baseDtype = dtypeValue(values['base-dtype'], '--base-dtype');
-  if (values.full && baseDtype !== undefined && baseDtype !== 'f32' && baseDtype !== 'auto') {
-    throw new UsageError(`--full trains every weight in float32; --base-dtype ${baseDtype} is for LoRA`);
-  }
   const model: LlamaModel = await loadModel(modelDir, {
     backend: values.backend as BackendName | undefined,
     ...(values.full ? { dtype: 'f32', storage: 'tensor' } : { dtype: baseDtype }),
@@ -160,54 +179,35 @@ export async function runTraining(
     for (const module of ['embed_tokens', 'lm_head'])
       if (!modulesToSave.includes(module)) modulesToSave.push(module);
   }
-  const examples = await buildExamples(tokenizer, values, files);
-  const seed = numberOption(values, 'seed') ?? 42;
-  const adapter = values.full
-    ? undefined
-    : createLoraAdapter({
-        model,
-        seed,
-        config: createLoraConfig({
-          r: numberOption(values, 'lora-r'),
-          loraAlpha: numberOption(values, 'lora-alpha'),
-          loraDropout: numberOption(values, 'lora-dropout'),
-          targetModules: commaList(values['target-modules']),
-          modulesToSave,
-          useRslora: values.rslora === true,
-          baseModelNameOrPath: modelDir,
-        }),
-      });
-  io.stderr(
-    `${label}: ${examples.length} examples, ${adapter ? `LoRA on ${adapter.modules.size} modules` : 'full fine-tuning'}, backend ${model.backend?.name ?? '?'}\n`,
-  );
-  const { code, result } = await runTrainingJob(label, io, {
-    model,
-    adapter,
-    examples,
-    outputDir: values.output as string,
-    batchSize: numberOption(values, 'batch-size'),
-    gradientAccumulationSteps: numberOption(values, 'grad-accum'),
-    epochs: numberOption(values, 'epochs'),
-    maxSteps: numberOption(values, 'max-steps'),
-    learningRate: numberOption(values, 'lr'),
-    warmupSteps: numberOption(values, 'warmup'),
-    schedule,
-    weightDecay: numberOption(values, 'weight-decay'),
-    saveEvery: numberOption(values, 'save-every'),
-    resume: values['no-resume'] !== true,
-    forceResume: values['force-resume'] === true,
-    settings: { dataSha256: await dataFilesDigest(files) },
-    seed,
-    padId: tokenizer.padId ?? 0,
-  });
-  if (code !== 0 || !result) return code;
-  await tokenizer.save(values.output as string);
-  io.stdout(
-    result.alreadyFinished
-      ? `${label}: already finished: ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${values.output} ` +
-          '(nothing to train; --no-resume or another --output starts over)\n'
-      : `${label}: done, ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${values.output}\n`,
-  );
+  let initAdapter = plan.initAdapter;
+  for (const [index, stage] of plan.stages.entries()) {
+    const outputDir = plan.staged ? join(values.output as string, stage.folder) : (values.output as string);
+    const stageLabel = plan.staged
+      ? `${label} stage ${index + 1}/${plan.stages.length}${stage.name ? ` (${stage.name})` : ''}`
+      : label;
+    const adapter = await stageAdapter(model, values, modulesToSave, initAdapter);
+    const { code, result } = await runStage({
+      label: stageLabel,
+      io,
+      stage,
+      outputDir,
+      adapter,
+      initAdapter,
+      build: (files) => buildExamples(tokenizer, values, files),
+      options: { ...options, model, padId: tokenizer.padId ?? 0 },
+    });
+    if (adapter) disposeLoraAdapter(adapter);
+    if (code !== 0 || !result) return code;
+    await tokenizer.save(outputDir);
+    await afterStage?.(outputDir);
+    io.stdout(
+      result.alreadyFinished
+        ? `${stageLabel}: already finished: ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${outputDir}` +
+            (plan.staged ? '\n' : ' (nothing to train; --no-resume or another --output starts over)\n')
+        : `${stageLabel}: done, ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${outputDir}\n`,
+    );
+    initAdapter = outputDir;
+  }
   model.dispose();
   return 0;
 }
@@ -229,23 +229,32 @@ export const pretrainCommand: Command = {
   details:
     'Data: .jsonl ({"content"} per line, as lawgpt data corpus writes), .json, .txt or .md files.\n' +
     'Ctrl-C (or SIGTERM) finishes the step, saves a checkpoint and exits 130; the same command resumes exactly.',
-  run: (args, io) =>
-    runTraining(args, io, 'pretrain', async (tokenizer, values, files) => {
+  run(args, io) {
+    const blockSize = numberValue(args.values['block-size'], '--block-size', { integer: true, min: 2 });
+    return runTraining(args, io, 'pretrain', async (tokenizer, _values, files) => {
       const texts = (await Promise.all(files.map((file) => readPretrainingTexts(file)))).flat();
-      const examples = packTexts(texts, { tokenizer, blockSize: numberOption(values, 'block-size') });
+      const examples = packTexts(texts, { tokenizer, blockSize });
       if (examples.length === 0)
-        throw new UsageError('the data is shorter than one block; lower --block-size');
+        throw new UsageError(`${files.join(', ')}: shorter than one block; lower --block-size`);
       return examples;
-    }),
+    });
+  },
 };
 
 /** `lawgpt sft`: instruction tuning on Alpaca data with LoRA. */
 export const sftCommand: Command = {
   name: 'sft',
   summary: 'Instruction-tune on Alpaca JSON/JSONL (prompt masked, input field kept)',
-  usage: 'lawgpt sft --model DIR --data FILE --output DIR [options]',
+  usage:
+    'lawgpt sft --model DIR (--data FILE[:WEIGHT]… | --stages FILE) --output DIR [--init-adapter DIR] [options]',
   options: {
     ...trainingOptions,
+    stages: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        "Train stages in turn, each from the last one's adapter, into --output/stage-<n>-<name>/ (JSON: see below)",
+    },
     template: {
       type: 'string',
       valueName: 'NAME',
@@ -262,29 +271,29 @@ export const sftCommand: Command = {
   },
   details:
     'Data: Alpaca JSON ([{instruction, input, output}]) or JSONL, e.g. from lawgpt data knowledge-instruct.\n' +
-    "The output's tokenizer_config.json records the template as a Jinja chat_template (serve, infer, eval use it).",
+    "The output's tokenizer_config.json records the template as a Jinja chat_template (serve, infer, eval use it).\n" +
+    'Stages (InternLM-Law: legal + general data mixed, then legal data alone), data paths relative to the file:\n' +
+    '  {"stages": [{"name": "mixed", "data": ["legal.json:0.7", "general.json:0.3"], "learningRate": 2e-4, "maxSteps": 200},\n' +
+    '              {"name": "legal", "data": ["legal-hq.json"], "learningRate": 1e-4, "epochs": 1}]}\n' +
+    'optional per stage: warmupSteps, schedule. A rerun skips finished stages and resumes the interrupted one.',
   async run(args, io) {
-    const status = await runTraining(args, io, 'sft', async (tokenizer, values, files) => {
-      const template = promptTemplates[values.template as string];
-      if (!template)
-        throw new UsageError(
-          `unknown --template ${values.template}; use ${Object.keys(promptTemplates).join(', ')}`,
-        );
-      const records = (await Promise.all(files.map((file) => readInstructionData(file)))).flat();
-      const cutoffLength = numberOption(values, 'cutoff-len');
-      return records.map((record) =>
-        tokenizeInstruction(record, {
-          tokenizer,
-          template,
-          cutoffLength,
-          trainOnInputs: values['train-on-inputs'] === true,
-        }),
+    const { values } = args;
+    const template = promptTemplates[values.template as string];
+    if (!template)
+      throw new UsageError(
+        `unknown --template ${values.template}; use ${Object.keys(promptTemplates).join(', ')}`,
       );
-    });
+    const cutoffLength = numberValue(values['cutoff-len'], '--cutoff-len', { integer: true, min: 2 });
+    const build: ExampleBuilder = async (tokenizer, _values, files) => {
+      const records = (await Promise.all(files.map((file) => readInstructionData(file)))).flat();
+      const trainOnInputs = values['train-on-inputs'] === true;
+      return records.map((record) =>
+        tokenizeInstruction(record, { tokenizer, template, cutoffLength, trainOnInputs }),
+      );
+    };
     // the prompt format trained with, as the HF chat_template serve / infer / eval (and vLLM, llama.cpp) read
-    const template = promptTemplates[args.values.template as string];
-    if (status === 0 && template)
-      await saveChatTemplate({ dir: args.values.output as string, template: toChatTemplate(template) });
-    return status;
+    return runTraining(args, io, 'sft', build, (dir) =>
+      saveChatTemplate({ dir, template: toChatTemplate(template) }),
+    );
   },
 };

@@ -12,6 +12,7 @@ import { InputError } from '../errors.js';
 import { packS2 } from '../internlm2-pack.test-helpers.js';
 import { loadModel } from '../load.js';
 import type { LlamaModel } from '../model.js';
+import { LOGITS_TOLERANCE } from '../tolerances.test-helpers.js';
 import { exportGguf } from './export-gguf.js';
 import {
   placeholderBpeVocabulary,
@@ -81,7 +82,7 @@ for (const fixture of ['q2', 'q3'] as const) {
         expect(reloaded.config.modelType).toBe(source.config.modelType);
         expect(reloaded.config.tieWordEmbeddings).toBe(fixture === 'q2');
         expect(reloaded.config.headDim).toBe(source.config.headDim);
-        expect(await goldenDiff(reloaded, fixture)).toBeLessThan(1e-4);
+        expect(await goldenDiff(reloaded, fixture)).toBeLessThan(LOGITS_TOLERANCE);
       } finally {
         reloaded.dispose();
         source.dispose();
@@ -130,7 +131,7 @@ describeWithShared('GGUF internlm2 (s2 packed)', ['fixtures/models/s2/model'], (
     const reloaded = await loadModel(path);
     try {
       expect(reloaded.config.modelType).toBe('internlm2');
-      expect(await goldenDiff(reloaded, 's2')).toBeLessThan(1e-4);
+      expect(await goldenDiff(reloaded, 's2')).toBeLessThan(LOGITS_TOLERANCE);
     } finally {
       reloaded.dispose();
     }

@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { createLlamaConfig } from '../config.js';
 import { loadModel } from '../load.js';
 import { createRandomModel } from '../random-model.js';
+import { LOGITS_TOLERANCE } from '../tolerances.test-helpers.js';
 import { exportGguf } from './export-gguf.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lawgpt-gguf-model-'));
 
 describeWithShared('loadModel on a GGUF file (s2)', ['fixtures/models/s2/model'], () => {
-  it('reads the config from the metadata, un-permutes q/k, and gives the golden logits within 1e-4', async () => {
+  it(`reads the config from the metadata, un-permutes q/k, and gives the golden logits within ${LOGITS_TOLERANCE}`, async () => {
     const source = await loadModel(sharedPath('fixtures/models/s2/model'));
     const path = join(scratch, 's2-f32.gguf');
     await exportGguf({ model: source, path, dtype: 'F32' });
@@ -33,7 +34,7 @@ describeWithShared('loadModel on a GGUF file (s2)', ['fixtures/models/s2/model']
         const logits = model.forward(record.input_ids);
         const { maxDiff, argmaxEqual } = compareLogits((await logits.data()) as Float32Array, 1000, record);
         logits.dispose();
-        expect(maxDiff).toBeLessThan(1e-4);
+        expect(maxDiff).toBeLessThan(LOGITS_TOLERANCE);
         expect(argmaxEqual).toBe(true);
       }
       // `auto` keeps the file's F32 (as tfjs variables here); a q8_0 load quantizes at load.

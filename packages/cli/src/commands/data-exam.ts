@@ -1,0 +1,194 @@
+// `lawgpt data exam|decontaminate`: option parsing around @lawgpt/data-gen's exam records and decontamination.
+import {
+  type BenchmarkItem,
+  buildExamInstructions,
+  createArticleRetriever,
+  createChatClient,
+  createContaminationIndex,
+  decontaminate,
+  examBenchmarkItems,
+  type KnowledgeBase,
+  loadKnowledgeBase,
+  loadLawBenchItems,
+  readExamQuestions,
+  readJsonlBenchmarkItems,
+  writeFileAtomic,
+  writeInstructionDataset,
+} from '@lawgpt/data-gen';
+import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { runInterruptible } from '../interrupt.js';
+import { commaList, numberValue, repeatedValues, requireString } from '../option-values.js';
+import { formatDuration } from '../progress.js';
+import { readRecords } from './teacher-jobs.js';
+
+type Values = ParsedArgs['values'];
+
+const integer = (value: Values[string], flag: string) =>
+  numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
+
+async function statutes(values: Values, io: CommandIO, signal: AbortSignal): Promise<KnowledgeBase> {
+  const started = Date.now();
+  const knowledgeBase = await loadKnowledgeBase({ root: requireString(values.laws, '--laws'), signal });
+  io.stderr(
+    `statutes: ${knowledgeBase.laws().length} laws, ${knowledgeBase.articleCount} articles (${Date.now() - started} ms)\n`,
+  );
+  return knowledgeBase;
+}
+
+function questionFormat(value: Values[string]): 'disc' | 'jec-qa' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'disc' && value !== 'jec-qa')
+    throw new UsageError(`--question-format must be disc or jec-qa, got '${value}'`);
+  return value;
+}
+
+/** `lawgpt data exam`: exam questions → instruction records (statute-grounded, or through a teacher). */
+export async function runExam(values: Values, io: CommandIO): Promise<number> {
+  const outputPath = requireString(values.output, '--output');
+  if (!/\.jsonl$/i.test(outputPath))
+    throw new UsageError(`--output for exam is a resumable JSONL file (*.jsonl), got '${outputPath}'`);
+  const paths = repeatedValues(values.questions);
+  if (paths.length === 0)
+    throw new UsageError('--questions is required (a DISC CSV, JEC-QA JSON, or a folder)');
+  const teacher = typeof values['base-url'] === 'string';
+  if (!teacher && values.laws === undefined)
+    throw new UsageError(
+      '--laws is required without a teacher (--base-url): explanations come from the statutes',
+    );
+  const messages = {
+    finishing: teacher
+      ? 'cancelling the requests in flight (asked again on resume)'
+      : 'stopping after this question',
+    stopped: () => `the records written to ${outputPath} are kept; rerun the same command to resume`,
+  };
+  return runInterruptible('exam', io, messages, async (signal) => {
+    const questions = await readExamQuestions({ paths, format: questionFormat(values['question-format']) });
+    const multiple = questions.filter((question) => question.multipleChoice).length;
+    io.stderr(
+      `questions: ${questions.length} (${questions.length - multiple} single, ${multiple} multiple choice)\n`,
+    );
+    const retriever =
+      values.laws === undefined
+        ? undefined
+        : createArticleRetriever({ knowledgeBase: await statutes(values, io, signal) });
+    const client = teacher
+      ? createChatClient({
+          baseUrl: requireString(values['base-url'], '--base-url'),
+          apiKey: typeof values['api-key'] === 'string' ? values['api-key'] : process.env.OPENAI_API_KEY,
+          model: requireString(values.model, '--model'),
+          concurrency: integer(values.concurrency, '--concurrency'),
+          timeoutMs: integer(values['timeout-ms'], '--timeout-ms'),
+          maxRetries: integer(values['max-retries'], '--max-retries'),
+          signal,
+          onRetry: ({ attempt, delayMs, reason }) =>
+            io.stderr(`\nretry ${attempt} after ${reason} in ${delayMs} ms\n`),
+        })
+      : undefined;
+    const started = Date.now();
+    const result = await buildExamInstructions({
+      questions,
+      retriever,
+      client,
+      outputPath,
+      articlesPerQuestion: integer(values.articles, '--articles'),
+      minScore: numberValue(values['min-score'], '--min-score', { min: 0 }),
+      batchSize: integer(values.concurrency, '--concurrency'),
+      signal,
+      onProgress: (progress) =>
+        io.stderr(
+          `\rexam: ${progress.done}/${progress.total} written ${progress.written} dropped ${JSON.stringify(progress.dropped)} failed ${progress.failed} | ${progress.questionsPerSecond.toFixed(1)}/s ETA ${formatDuration(progress.etaSeconds ?? Number.NaN)}   `,
+        ),
+    });
+    io.stderr('\n');
+    const dropped = Object.entries(result.dropped)
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ');
+    io.stdout(
+      `${result.written} records → ${outputPath} (${result.done}/${result.total} questions settled, ${result.resumed} before this run; dropped: ${dropped}; failed requests: ${result.failed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    return 0;
+  });
+}
+
+async function benchmarkItems(values: Values, io: CommandIO): Promise<BenchmarkItem[]> {
+  const items: BenchmarkItem[] = [];
+  if (typeof values.lawbench === 'string') {
+    const tasks = commaList(values.tasks);
+    items.push(
+      ...(await loadLawBenchItems({ root: values.lawbench, tasks: tasks.length ? tasks : undefined })),
+    );
+  }
+  const questionPaths = repeatedValues(values.questions);
+  if (questionPaths.length > 0) {
+    const questions = await readExamQuestions({
+      paths: questionPaths,
+      format: questionFormat(values['question-format']),
+    });
+    items.push(...examBenchmarkItems(questions));
+  }
+  for (const path of repeatedValues(values.benchmark))
+    items.push(...(await readJsonlBenchmarkItems({ path })));
+  if (items.length === 0)
+    throw new UsageError(
+      'give the evaluation sets: --lawbench DIR, --questions FILE|DIR (DISC/JEC-QA), --benchmark FILE.jsonl',
+    );
+  const tasks = new Set(items.map((item) => item.task));
+  io.stderr(`benchmark: ${items.length} items in ${tasks.size} tasks\n`);
+  return items;
+}
+
+/** `lawgpt data decontaminate`: drop training records that overlap the evaluation sets, and report the overlaps. */
+export async function runDecontaminate(values: Values, io: CommandIO): Promise<number> {
+  const inputPath = requireString(values.input, '--input');
+  const outputPath = requireString(values.output, '--output');
+  const reportPath = typeof values.report === 'string' ? values.report : `${outputPath}.decontamination.json`;
+  const format = values.format === 'json' || values.format === 'jsonl' ? values.format : undefined;
+  if (values.format !== undefined && !format)
+    throw new UsageError(`--format must be json or jsonl, got '${values.format}'`);
+  const messages = {
+    finishing: 'stopping before anything is written',
+    stopped: () => `nothing written to ${outputPath}`,
+  };
+  return runInterruptible('decontaminate', io, messages, async (signal) => {
+    const records = await readRecords(inputPath);
+    const items = await benchmarkItems(values, io);
+    const ignore =
+      values.laws === undefined
+        ? []
+        : (await statutes(values, io, signal)).articles().map((article) => article.text);
+    const started = Date.now();
+    const index = createContaminationIndex({ items, ngram: integer(values.ngram, '--ngram'), ignore });
+    const report = decontaminate({
+      records,
+      index,
+      minCoverage: numberValue(values['min-coverage'], '--min-coverage', { min: 0 }),
+      minSharedNgrams: numberValue(values['min-shared'], '--min-shared', { integer: true, min: 1 }),
+      signal,
+      onProgress: ({ done, total, flagged }) =>
+        io.stderr(`\rdecontaminate: ${done}/${total} flagged ${flagged}   `),
+    });
+    io.stderr('\n');
+    await writeInstructionDataset({ records: report.clean, path: outputPath, format });
+    const flagged = report.flagged.map(({ index: position, record, matches }) => ({
+      index: position,
+      instruction: record.instruction.slice(0, 200),
+      provenance: record.provenance,
+      matches,
+    }));
+    const { clean: _clean, flagged: _flagged, ...summary } = report;
+    await writeFileAtomic(
+      reportPath,
+      `${JSON.stringify({ input: inputPath, ...summary, flagged }, null, 2)}\n`,
+    );
+    const lines = Object.entries(report.tasks)
+      .filter(([, task]) => task.flaggedRecords > 0)
+      .map(
+        ([name, task]) =>
+          `  ${name}: ${task.flaggedRecords} records overlap ${task.overlappedItems}/${task.items} items, e.g. record ${task.examples[0].recordIndex} ~ ${task.examples[0].itemId} (${(task.examples[0].coverage * 100).toFixed(0)}%)`,
+      );
+    io.stdout(
+      `${report.clean.length} clean records → ${outputPath}; ${report.flagged.length} flagged of ${records.length} (${report.ngram}-grams, coverage ≥ ${report.minCoverage} or ≥ ${report.minSharedNgrams} shared; ${report.skippedItems.length} items too short to check) in ${((Date.now() - started) / 1000).toFixed(1)} s → ${reportPath}\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
+    );
+    return 0;
+  });
+}
