@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from './errors.js';
+import { type GpuAdapterSummary, startWebgpu } from './webgpu/webgpu-device.js';
 
 /**
  * TensorFlow.js backends: `tensorflow` = `@tensorflow/tfjs-node` (libtensorflow, CPU),
- * `gpu` = `@tensorflow/tfjs-node-gpu` (CUDA), `wasm` = `@tensorflow/tfjs-backend-wasm`, `cpu` = pure JS.
+ * `gpu` = `@tensorflow/tfjs-node-gpu` (CUDA), `webgpu` = `@tensorflow/tfjs-backend-webgpu` on Dawn's `webgpu`
+ * package (Vulkan, Metal, D3D12) with the project's WGSL kernels, `wasm` = `@tensorflow/tfjs-backend-wasm`,
+ * `cpu` = pure JS.
  */
-export type BackendName = 'tensorflow' | 'gpu' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'gpu' | 'webgpu' | 'wasm' | 'cpu';
 
-const BACKENDS: readonly BackendName[] = ['tensorflow', 'gpu', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendName[] = ['tensorflow', 'gpu', 'webgpu', 'wasm', 'cpu'];
 
 /** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
@@ -26,6 +29,8 @@ export interface SelectedBackend {
   tfjsName: string;
   /** Why this one: `option`, `env` (LAWGPT_BACKEND), `previous` (an earlier explicit choice) or `default`. */
   source: 'option' | 'env' | 'previous' | 'default';
+  /** `webgpu` only: the adapter it runs on (vendor, architecture, ...). */
+  adapter?: GpuAdapterSummary;
 }
 
 const PACKAGES: Partial<Record<BackendName, string>> = {
@@ -46,12 +51,23 @@ export async function selectBackend({ backend }: SelectBackendOptions = {}): Pro
       throw new BackendError(requested, `unknown backend; use one of ${BACKENDS.join(', ')}`);
     }
     const name = requested as BackendName;
-    await activate(name);
+    const adapter = await activate(name);
     explicitChoice = name;
-    return { name, tfjsName: tf.getBackend(), source: backend ? 'option' : 'env' };
+    return {
+      name,
+      tfjsName: tf.getBackend(),
+      source: backend ? 'option' : 'env',
+      ...(adapter && { adapter }),
+    };
   }
   if (explicitChoice && tf.getBackend() === (explicitChoice === 'gpu' ? 'tensorflow' : explicitChoice)) {
-    return { name: explicitChoice, tfjsName: tf.getBackend(), source: 'previous' };
+    const adapter = explicitChoice === 'webgpu' ? await startWebgpu() : undefined;
+    return {
+      name: explicitChoice,
+      tfjsName: tf.getBackend(),
+      source: 'previous',
+      ...(adapter && { adapter }),
+    };
   }
   try {
     await activate('wasm');
@@ -62,7 +78,9 @@ export async function selectBackend({ backend }: SelectBackendOptions = {}): Pro
   }
 }
 
-async function activate(name: BackendName): Promise<void> {
+/** Makes `name` the active backend; for `webgpu`, returns its adapter. */
+async function activate(name: BackendName): Promise<GpuAdapterSummary | undefined> {
+  if (name === 'webgpu') return await startWebgpu();
   const tfjsName = name === 'gpu' ? 'tensorflow' : name;
   if (tf.getBackend() === tfjsName && (name !== 'gpu' || gpuLoaded)) return;
   const packageName = PACKAGES[name];
@@ -76,6 +94,7 @@ async function activate(name: BackendName): Promise<void> {
   if (!ok)
     throw new BackendError(name, `tf.setBackend('${tfjsName}') returned false (initialisation failed)`);
   await tf.ready();
+  return undefined;
 }
 
 let gpuLoaded = false;

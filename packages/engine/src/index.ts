@@ -17,6 +17,9 @@ export { rmsNorm } from './ops/rms-norm.js';
 export { rope } from './ops/rope.js';
 export { swiGlu } from './ops/swi-glu.js';
 export { selectKernels } from './select-kernels.js';
+export { type GpuAdapterSummary, webgpuAdapter } from './webgpu/webgpu-device.js';
+export { WEBGPU_KERNELS } from './webgpu/webgpu-kernels.js';
+export { webgpuWeightBytes } from './webgpu/webgpu-stored-matmul.js';
 export { storedMatMul, storedMatMulTransposed } from './weights/stored-matmul.js';
 export { StoredWeight, type StoredWeightInfo } from './weights/stored-weight.js';
 export {

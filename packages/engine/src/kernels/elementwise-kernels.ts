@@ -11,11 +11,11 @@ import { type ElementwiseExports, wasmElementwise } from './internal/wasm-elemen
  * gradient its own kernel: tfjs asks for them one at a time). They plug into the model's named ops
  * (src/ops/named-op.ts: the op runs the kernel when one is registered).
  */
-const RMS_NORM_GRAD_X = `${OP_KERNELS.rmsNorm}GradX`;
-const RMS_NORM_GRAD_W = `${OP_KERNELS.rmsNorm}GradW`;
-const ROPE_GRAD = `${OP_KERNELS.rope}Grad`;
-const SWIGLU_GRAD_GATE = `${OP_KERNELS.swiGlu}GradGate`;
-const SWIGLU_GRAD_UP = `${OP_KERNELS.swiGlu}GradUp`;
+export const RMS_NORM_GRAD_X = `${OP_KERNELS.rmsNorm}GradX`;
+export const RMS_NORM_GRAD_W = `${OP_KERNELS.rmsNorm}GradW`;
+export const ROPE_GRAD = `${OP_KERNELS.rope}Grad`;
+export const SWIGLU_GRAD_GATE = `${OP_KERNELS.swiGlu}GradGate`;
+export const SWIGLU_GRAD_UP = `${OP_KERNELS.swiGlu}GradUp`;
 export const ELEMENTWISE_KERNELS = [
   OP_KERNELS.rmsNorm,
   RMS_NORM_GRAD_X,
@@ -90,7 +90,11 @@ function rmsNormGradW({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
 // ---- RoPE (rotate-half): y = x ⊙ cos + [−x₂, x₁] ⊙ sin over the last axis; cos/sin broadcast to x --------
 
 /** Element strides of `shape` broadcast to the 4-D `target` (0 where the dim is 1). */
-function broadcastStrides(shape: readonly number[], target: readonly number[], name: string): number[] {
+export function broadcastStrides(
+  shape: readonly number[],
+  target: readonly number[],
+  name: string,
+): number[] {
   if (shape.length !== 4) throw new KernelError('rope', `4-D ${name}`, `[${shape}]`);
   const strides = [0, 0, 0, 0];
   let stride = 1;
@@ -208,7 +212,8 @@ const rotateHalf = (x: tf.Tensor) => {
 const run = (kernel: string, inputs: tf.NamedTensorMap, attrs?: tf.NamedAttrMap) =>
   tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor;
 
-const gradients: tf.GradConfig[] = [
+/** Gradients of the named ops, each input's its own kernel (registered for every backend that has them). */
+export const ELEMENTWISE_GRADIENTS: tf.GradConfig[] = [
   {
     kernelName: OP_KERNELS.rmsNorm,
     inputsToSave: ['x', 'weight'],
@@ -264,8 +269,11 @@ export function setElementwiseKernels(enabled: boolean): void {
     if (enabled)
       tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
   }
-  for (const gradient of gradients) {
+  for (const gradient of ELEMENTWISE_GRADIENTS) {
     if (enabled) tf.registerGradient(gradient);
-    else if (tf.getGradient(gradient.kernelName)) tf.unregisterGradient(gradient.kernelName);
+    // The webgpu kernels (src/webgpu/) use the same gradients: keep them while those are registered.
+    else if (tf.getGradient(gradient.kernelName) && !tf.getKernel(gradient.kernelName, 'webgpu')) {
+      tf.unregisterGradient(gradient.kernelName);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { KernelError } from '../errors.js';
 import { type Backend, inputValues, output } from '../weights/stored-kernels.js';
 import type { KvStore } from './kv-store.js';
 
@@ -17,6 +18,16 @@ const registered = new Set<string>();
 function ensureKernel(): void {
   const backendName = tf.getBackend();
   if (registered.has(backendName)) return;
+  // A backend's own kernel (webgpu's, registered when it starts) stays.
+  if (tf.getKernel(CACHED_ATTENTION, backendName)) return;
+  if (backendName === 'webgpu') {
+    // The kernel below reads q/k/v synchronously, which tfjs-webgpu cannot do in Node (no OffscreenCanvas).
+    throw new KernelError(
+      'cachedAttention',
+      "the webgpu backend started by selectBackend({ backend: 'webgpu' })",
+      'webgpu set up some other way',
+    );
+  }
   tf.registerKernel({
     kernelName: CACHED_ATTENTION,
     backendName,

@@ -103,6 +103,11 @@ export class KvStore {
   reorder(rows: number[], filled: number): void {
     const batch = this.batch;
     if (batch === undefined) return;
+    if (this.device) {
+      this.device.reorder(rows, filled);
+      this.batch = rows.length;
+      return;
+    }
     this.blocks = this.blocks.map((old, layer) =>
       this.moved(old, layer, batch, rows.length, this.capacity, filled, (row) => rows[row]!),
     );
@@ -248,8 +253,16 @@ export class KvStore {
     );
   }
 
+  /**
+   * @internal Keys and values held on a device instead of the blocks (the webgpu backend's cache,
+   * src/webgpu/webgpu-cached-attention.ts): reorders and frees follow it there.
+   */
+  device: { reorder(rows: number[], filled: number): void; dispose(): void } | undefined;
+
   /** Frees every block. */
   dispose(): void {
+    this.device?.dispose();
+    this.device = undefined;
     for (const block of this.blocks) block?.release();
     this.blocks.fill(undefined);
     this.batch = undefined;
