@@ -15,7 +15,7 @@ const response = await fetch(`${url}/v1/chat/completions`, {
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({
     model: 'lawgpt-demo',
-    messages: [{ role: 'user', content: '《刑法》第二百六十四条规定了什么？' }],
+    messages: [{ role: 'user', content: '刑法第二百六十七条是怎么规定的？' }],
     temperature: 0,
     max_tokens: 80,
   }),

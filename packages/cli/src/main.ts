@@ -18,6 +18,10 @@ export function formatMainHelp(available: readonly Command[] = commands): string
     'Commands:',
     ...rows,
     '',
+    'Options:',
+    '  -V, --version  Print the versions of lawgpt and its libraries (as lawgpt version)',
+    '  -h, --help     Show this help',
+    '',
     "Run 'lawgpt <command> --help' for a command's options.",
     '',
   ].join('\n');
@@ -28,7 +32,8 @@ export function formatMainHelp(available: readonly Command[] = commands): string
  * 0 success, 1 failure, 2 usage error.
  */
 export async function main(argv: string[], io: CommandIO = defaultIO): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...rest] = argv;
+  const name = first === '--version' || first === '-V' ? 'version' : first;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(formatMainHelp());
     return name === undefined ? 2 : 0;

@@ -1,5 +1,6 @@
 import { KNOWLEDGE_TEMPLATES } from '@lawgpt/data-gen';
 import { type Command, UsageError } from '../command.js';
+import { seedOption } from '../seed.js';
 import { runDecontaminate, runExam } from './data-exam.js';
 import { runCorpus, runKb, runKnowledgeInstruct } from './data-jobs.js';
 import { runTeacherJob } from './teacher-jobs.js';
@@ -88,7 +89,7 @@ export const dataCommand: Command = {
       type: 'boolean',
       description: 'Write only instruction/input/output (no template/provenance)',
     },
-    seed: { type: 'string', valueName: 'N', default: '0', description: 'Seed for sampling and shuffles' },
+    seed: seedOption('Seed for sampling and shuffles'),
     'shard-size': {
       type: 'string',
       valueName: 'N',
@@ -245,15 +246,20 @@ export const dataCommand: Command = {
   exam                Exam questions → records: answer + explanation from BM25-retrieved articles, or a teacher; resumable
   decontaminate       Drop records overlapping LawBench/DISC/any JSONL by character 13-grams; JSON report per task
 Examples:
-  lawgpt data kb --laws shared/data/laws/md --law 刑法 --article 133之一
-  lawgpt data knowledge-instruct --laws shared/data/laws/md --law 刑法 --law 民法典 --cail data_train.json \\
-      --accu accu.txt --limit 20000 --seed 1 -o train.json
-  lawgpt data corpus --laws shared/data/laws/md --cail data_train.json --text judgments/ -o corpus/ --threshold 0.8
-  lawgpt data self-instruct --seeds seed_tasks.jsonl --base-url https://api.openai.com/v1 --model gpt-3.5-turbo \\
-      --num 1000 -o generated.jsonl
-  lawgpt data clean --input generated.jsonl --base-url http://127.0.0.1:8000/v1 --model qwen -o cleaned.jsonl
-  lawgpt data exam --questions shared/data/disc-law-eval/objective --laws shared/data/laws/md -o exam.jsonl
-  lawgpt data decontaminate --input train.json --lawbench shared/data/lawbench --laws shared/data/laws/md -o clean.json
+  lawgpt data kb --laws ../shared/data/laws/md --law 刑法 --article 133之一
+  lawgpt data knowledge-instruct --laws ../shared/data/laws/md --law 刑法 --law 民法典 \\
+      --cail ../shared/data/cail2018/data_train.json --accu ../shared/data/cail2018/accu.txt --limit 2000 \\
+      -o /tmp/lawgpt/train.json
+  lawgpt data corpus --laws ../shared/data/laws/md --cail ../shared/data/cail2018/data_train.json \\
+      -o /tmp/lawgpt/corpus --threshold 0.8
+  lawgpt data self-instruct --seeds seed_tasks.jsonl --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
+      --num 1000 -o /tmp/lawgpt/generated.jsonl      # seed_tasks.jsonl: your own {instruction, input, output} lines
+  lawgpt data clean --input /tmp/lawgpt/generated.jsonl --base-url http://127.0.0.1:8000/v1 --model qwen \\
+      -o /tmp/lawgpt/cleaned.jsonl
+  lawgpt data exam --questions ../shared/data/disc-law-eval/objective --laws ../shared/data/laws/md \\
+      -o /tmp/lawgpt/exam.jsonl
+  lawgpt data decontaminate --input /tmp/lawgpt/train.json --lawbench ../shared/data/lawbench \\
+      --laws ../shared/data/laws/md -o /tmp/lawgpt/train.clean.json
 Self-instruct, clean and exam append record by record and resume when rerun; Ctrl-C stops them cleanly.`,
   async run(args, io) {
     const [subcommand] = args.positionals;

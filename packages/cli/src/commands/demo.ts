@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { runDemo } from '../demo/run-demo.js';
+import { numberValue } from '../option-values.js';
+import { seedOption } from '../seed.js';
 
 /** `lawgpt demo`: the whole LaWGPT recipe on an embedded statute excerpt and a tiny model. */
 export const demoCommand: Command = {
@@ -27,7 +29,7 @@ export const demoCommand: Command = {
       default: '100',
       description: 'LoRA instruction-tuning steps',
     },
-    seed: { type: 'string', valueName: 'N', default: '7', description: 'Seed of everything random' },
+    seed: seedOption('Seed of everything random'),
   },
   details:
     'Steps: knowledge base → knowledge-driven instructions → tokenizer + legal vocabulary → tiny LLaMA →\n' +
@@ -44,7 +46,7 @@ export const demoCommand: Command = {
       outputDir: values.output as string,
       pretrainSteps: steps('pretrain-steps'),
       sftSteps: steps('sft-steps'),
-      seed: steps('seed'),
+      seed: numberValue(values.seed, '--seed', { integer: true, min: 0 }),
       io,
     });
     io.stdout(`demo finished in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

@@ -105,7 +105,7 @@ describe('lawgpt eval', () => {
         'm',
         '--data',
         dir,
-        '--output',
+        '--out',
         join(dir, 'run'),
         '--tasks',
         '1-2',
@@ -120,7 +120,7 @@ describe('lawgpt eval', () => {
     }
   });
 
-  it('run and perplexity use a local model folder with --model-dir', async () => {
+  it('run and perplexity use a local model folder with --model', async () => {
     const tokenizer = createCharacterTokenizer({ texts: ['选择题正确答案是甲乙丙丁'] });
     const config = createLlamaConfig({
       vocabSize: tokenizer.vocabSize,
@@ -136,11 +136,11 @@ describe('lawgpt eval', () => {
     const { io, out } = capture();
     const argv = [
       'run',
-      '--model-dir',
+      '--model',
       join(dir, 'local'),
       '--data',
       dir,
-      '--output',
+      '--out',
       join(dir, 'run-local'),
       '--tasks',
       '1-2',
@@ -157,7 +157,7 @@ describe('lawgpt eval', () => {
     const perplexity = capture();
     const pplArgs = [
       'perplexity',
-      '--model-dir',
+      '--model',
       join(dir, 'local'),
       '--text',
       join(dir, 'held-out.txt'),
@@ -165,6 +165,7 @@ describe('lawgpt eval', () => {
     ];
     expect(await evalCommand.run(parseCommandArgs(evalCommand, pplArgs), perplexity.io)).toBe(0);
     const result = JSON.parse(perplexity.out.join(''));
+    expect(result.model).toBe('local');
     expect(result.tokens).toBeGreaterThan(5);
     expect(result.perplexity).toBeGreaterThan(tokenizer.vocabSize * 0.8);
     expect(result.perplexity).toBeLessThan(tokenizer.vocabSize * 1.25);
@@ -203,7 +204,7 @@ describe('lawgpt eval', () => {
     expect(markdown).toContain('| average (1 task) | 75.00 | 25.00 | 50.00 |');
     expect(markdown).toContain('Left out of the averages: 1-1 (none for preds)');
     expect(markdown).not.toContain('over all own tasks');
-    const all = await report('--all-tasks', '--model', 'mine');
+    const all = await report('--all-tasks', '--name', 'mine');
     expect(all).toContain('| task | mine (1 task) | abstention | REF (2 tasks) |');
     expect(all).toContain('| average over all own tasks | 75.00 (1) | 25.00 | 37.50 (2) |');
     const csv = await report('--format', 'csv');
@@ -222,13 +223,17 @@ describe('lawgpt eval', () => {
     );
   });
 
-  it('every report subcommand lists --model in its help, with the default', () => {
+  it('help: --model is the model, --name the report name, and the examples use them', () => {
     const help = formatCommandHelp(evalCommand);
+    expect(help).toMatch(/--model DIR\|NAME\s+run\/disc\/perplexity: the model, a local HF folder/);
     expect(help).toMatch(
-      /--model NAME\s+name of the model in every report \(lawbench\/report: default the --predictions folder's name/,
+      /--name NAME\s+the model's name in the report \(default: the --predictions folder's name/,
     );
     expect(help).toContain('--all-tasks');
-    expect(help).toContain('lawgpt eval report --predictions DIR [--model NAME]');
+    expect(help).toContain('lawgpt eval report --predictions DIR [--name NAME]');
+    const examples = help.split('\n').filter((line) => line.startsWith('  lawgpt eval'));
+    expect(examples.length).toBeGreaterThan(5);
+    for (const line of examples) expect(line).not.toMatch(/--model-dir|--output/);
   });
 
   it('lawbench on a folder without predictions fails naming it (exit 1), not NaN', async () => {

@@ -12,6 +12,7 @@ import {
 import { type CommandIO, UsageError } from '../command.js';
 import { INTERRUPTED, runInterruptible } from '../interrupt.js';
 import type { CliTokenizer } from '../runtime.js';
+import { DEFAULT_SEED } from '../seed.js';
 
 export type Sampling = Omit<GenerateOptions, 'model' | 'tokenizer' | 'prompt' | 'inputIds'>;
 
@@ -65,7 +66,7 @@ export async function runBatch(
       // a macrotask turn, so that a SIGINT during the last batch is seen before the next one starts
       await new Promise((resolve) => setImmediate(resolve));
       if (signal.aborted) return INTERRUPTED;
-      const seed = (sampling.seed ?? 0) + index;
+      const seed = (sampling.seed ?? DEFAULT_SEED) + index;
       const results = await generateGroup(model, tokenizer, group, { ...sampling, seed }).catch(
         (error: Error) => {
           const kept = done.lines.length + finished;

@@ -44,7 +44,8 @@ describeWithShared('lawgpt infer', ['fixtures/tokenizers/llama2/tokenizer.model'
     expect(out.length).toBeGreaterThan(2);
     expect(out.at(-1)).toBe('\n');
     expect(err.join('')).toMatch(/8 tokens in .* tokens\/s\), finish: length/);
-    expect(err.join('')).toMatch(/loading 100%/);
+    // a load under a second prints no progress (nor any line per tenth)
+    expect(err.join('')).not.toMatch(/loading|loaded/);
   });
 
   it('writes a batch atomically and resumes after an interruption', async () => {

@@ -1,8 +1,10 @@
 import { type BackendName, generate, type LlamaModel } from '@lawgpt/llama-core';
 import { chatPromptOptions, checkChatPromptOptions, promptTokenizer } from '../chat-prompts.js';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { loadProgressPrinter } from '../load-progress.js';
 import { dtypeValue, requireString } from '../option-values.js';
 import { type CliTokenizer, dtypeOption, loadRuntime } from '../runtime.js';
+import { DEFAULT_SEED } from '../seed.js';
 
 import { runBatch, type Sampling } from './infer-batch.js';
 
@@ -91,8 +93,8 @@ export const inferCommand: Command = {
       short: 'S',
       type: 'string',
       valueName: 'N',
-      default: '0',
-      description: 'Sampling seed',
+      default: String(DEFAULT_SEED),
+      description: 'Sampling seed (a batch samples batch i from seed + i)',
     },
     adapter: {
       short: 'a',
@@ -106,7 +108,7 @@ export const inferCommand: Command = {
       short: 'B',
       type: 'string',
       valueName: 'NAME',
-      description: 'tensorflow | gpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
+      description: 'tensorflow | gpu | webgpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
     },
     'batch-size': {
       short: 'z',
@@ -122,9 +124,10 @@ export const inferCommand: Command = {
         "Generate past the model's max_position_embeddings (default: stop there, finish_reason length); the warning names the RoPE scaling in use",
     },
   },
-  details: `Examples:
-  lawgpt infer --model ./lawgpt-7b --prompt "下列关于正当防卫的说法正确的是" --temperature 0.7 --top-p 0.9
-  lawgpt infer --model ./lawgpt-7b --input questions.jsonl --output answers.jsonl --max-new-tokens 512
+  details: `Examples (from the repository root, after npm run demo):
+  lawgpt infer --model lawgpt-demo/merged-model --prompt "《刑法》第二百六十四条规定了什么？" --temperature 0.7 --top-p 0.9
+  printf '%s\\n' '{"prompt":"什么是盗窃罪？"}' '{"prompt":"刑法第二百六十七条是怎么规定的？"}' > lawgpt-demo/questions.jsonl
+  lawgpt infer --model lawgpt-demo/merged-model --input lawgpt-demo/questions.jsonl --output lawgpt-demo/answers.jsonl
 A batch appends finished records to FILE.partial and renames it to FILE at the end; rerunning
 skips records already in FILE.partial (or FILE). The tokenizer must have exactly the model's vocabulary.
 A model with a chat_template (lawgpt sft and merge record it) gets each prompt as a user turn of it, as
@@ -141,22 +144,15 @@ lawgpt serve frames a chat; --raw continues the prompt as plain text, --template
     const sampling = samplingOptions(args);
     checkChatPromptOptions(values);
     sampling.onWarning = (message) => io.stderr(`warning: ${message}\n`);
-    let shown = -1;
+    const progress = loadProgressPrinter({ write: io.stderr });
     const runtime = await loadRuntime({
       modelDir,
       tokenizerPath: values.tokenizer as string | undefined,
       adapterDir: values.adapter as string | undefined,
       backend: values.backend as BackendName | undefined,
       dtype: dtypeValue(values.dtype, '--dtype'),
-      onLoadProgress: ({ bytes, totalBytes, bytesPerSecond, etaSeconds }) => {
-        const percent = Math.floor((100 * bytes) / totalBytes / 10) * 10;
-        if (percent === shown) return;
-        shown = percent;
-        io.stderr(
-          `loading ${percent}% (${(bytesPerSecond / 2 ** 20).toFixed(0)} MiB/s, ETA ${etaSeconds.toFixed(0)} s)\n`,
-        );
-      },
-    });
+      onLoadProgress: progress.update,
+    }).finally(progress.end);
     const model = runtime.model;
     const tokenizer = await promptTokenizer({
       tokenizer: runtime.tokenizer,

@@ -207,7 +207,9 @@ describe('lawgpt merge --gguf', () => {
     expect(help).toMatch(/-g, --gguf FILE\s+.*GGUF file for llama\.cpp/);
     expect(help).toMatch(/--adapter DIR\s+.*optional with --gguf/);
     expect(help).toMatch(/--type TYPE\s+.*F32 \| F16 \| BF16 \| Q8_0 \| Q4_0/);
-    expect(help).toMatch(/lawgpt merge -m lawgpt\/ --gguf lawgpt\.gguf/);
+    expect(help).toMatch(
+      /lawgpt merge -m lawgpt-demo\/merged-model --gguf lawgpt-demo\/lawgpt\.gguf\s+# a plain model/,
+    );
   });
 });
 

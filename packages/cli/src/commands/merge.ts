@@ -91,11 +91,12 @@ export const mergeCommand: Command = {
     },
   },
   details: [
-    'Examples:',
-    '  lawgpt merge -m lawgpt-base -a sft-lora -o lawgpt/                  # HF folder',
-    '  lawgpt merge -m lawgpt-base -a sft-lora --gguf lawgpt-f16.gguf --dtype F16',
-    '  lawgpt merge -m lawgpt/ --gguf lawgpt.gguf                          # a plain model to GGUF',
-    '  lawgpt merge -m lawgpt-base -a sft-lora --gguf lawgpt-q8.gguf --type q8_0',
+    'Examples (from the repository root, after npm run demo):',
+    '  lawgpt merge -m lawgpt-demo/pretrained -a lawgpt-demo/sft-adapter -t lawgpt-demo/tokenizer -o lawgpt-demo/merged',
+    '  lawgpt merge -m lawgpt-demo/pretrained -a lawgpt-demo/sft-adapter -t lawgpt-demo/tokenizer \\',
+    '      --gguf lawgpt-demo/lawgpt-f16.gguf --dtype F16',
+    '  lawgpt merge -m lawgpt-demo/merged-model --gguf lawgpt-demo/lawgpt.gguf            # a plain model to GGUF',
+    '  lawgpt merge -m lawgpt-demo/merged-model --gguf lawgpt-demo/lawgpt-q8.gguf --type q8_0',
     'Without a tokenizer the GGUF file gets a placeholder vocabulary: it loads in llama.cpp, but text is meaningless.',
   ].join('\n'),
   async run({ values }, io) {

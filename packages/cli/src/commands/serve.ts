@@ -40,9 +40,9 @@ export const serveCommand: Command = {
       description: `Chat template: ${templates} or a Jinja file (default: the model's chat_template, which lawgpt sft/merge record)`,
     },
     host: { type: 'string', valueName: 'HOST', default: '127.0.0.1', description: 'Address to listen on' },
+    // no -p: that is infer's --prompt (and vLLM and the OpenAI servers spell the port out too)
     port: {
       type: 'string',
-      short: 'p',
       valueName: 'PORT',
       default: '8000',
       description: 'Port (0 picks a free one)',
@@ -98,14 +98,16 @@ export const serveCommand: Command = {
       default: '10000',
       description: 'On SIGTERM/SIGINT, time requests in flight get before they are aborted',
     },
-    backend: { type: 'string', valueName: 'NAME', description: 'tensorflow | gpu | wasm | cpu' },
+    backend: { type: 'string', valueName: 'NAME', description: 'tensorflow | gpu | webgpu | wasm | cpu' },
     dtype: dtypeOption,
   },
   details: [
     'Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions (stream: true for SSE), GET /health.',
     'Extensions accepted in requests: top_k, repetition_penalty, num_beams.',
     'The model runs in a worker thread; one request generates at a time, the others wait in the queue.',
-    'Example: LAWGPT_API_KEY=$(openssl rand -hex 16) lawgpt serve --model lawgpt-demo/merged-model --host 0.0.0.0',
+    'Examples (from the repository root, after npm run demo):',
+    '  lawgpt serve --model lawgpt-demo/merged-model',
+    '  LAWGPT_API_KEY=$(openssl rand -hex 16) lawgpt serve --model lawgpt-demo/merged-model --host 0.0.0.0 --port 8080',
   ].join('\n'),
   async run(args, io) {
     const options = serveOptions(args);

@@ -221,13 +221,16 @@ export const tokenizerCommand: Command = {
       description: 'extend: a .model/tokenizer.json to append, or a .txt word list',
     },
   },
-  details: `Examples:
-  lawgpt tokenizer encode -t llama2/tokenizer.model "第一条 为了保护民事主体的合法权益"
-  lawgpt tokenizer decode -t llama2/tokenizer.model 29871 30622 30287 31217
-  lawgpt tokenizer convert -t chinese-llama/tokenizer.model -o out/chinese-llama
-  lawgpt tokenizer train -i laws/md --user-defined legal_vocab.txt --vocab-size 8000 -o out/legal.model
-  lawgpt tokenizer extend -t chinese-llama/tokenizer.model --add out/legal.model -o out/legal-llama
-  lawgpt tokenizer stats -t llama2/tokenizer.model -t out/legal-llama -i cail2018/data_test.json --text-field fact
+  details: `Examples (from the repository root, with ../shared):
+  lawgpt tokenizer encode -t ../shared/fixtures/tokenizers/llama2/tokenizer.model "第一条 为了保护民事主体的合法权益"
+  lawgpt tokenizer decode -t ../shared/fixtures/tokenizers/llama2/tokenizer.model 29871 30622 30287 31217
+  lawgpt tokenizer convert -t ../shared/fixtures/tokenizers/chinese-llama/tokenizer.model -o /tmp/lawgpt/chinese-llama
+  lawgpt tokenizer train -i ../shared/data/laws/md/刑法 --user-defined ../shared/data/lawgpt-vocab/legal_vocab.txt \\
+      --vocab-size 8000 -o /tmp/lawgpt/legal.model
+  lawgpt tokenizer extend -t ../shared/fixtures/tokenizers/chinese-llama/tokenizer.model --add /tmp/lawgpt/legal.model \\
+      -o /tmp/lawgpt/legal-llama
+  lawgpt tokenizer stats -t ../shared/fixtures/tokenizers/llama2/tokenizer.model -t /tmp/lawgpt/legal-llama \\
+      -i ../shared/data/cail2018/data_test.json --text-field fact
 
 train needs spm_train (Debian package sentencepiece).`,
   async run(args, io) {

@@ -21,6 +21,7 @@ import type { CommandIO, ParsedArgs } from '../command.js';
 import { INTERRUPTED, runInterruptible } from '../interrupt.js';
 import { commaList, numberValue } from '../option-values.js';
 import { formatTrainingProgress } from '../progress.js';
+import { DEFAULT_SEED } from '../seed.js';
 import type { TrainingStage } from './training-plan.js';
 
 /** The flag (or what else) behind each setting a checkpoint stores. */
@@ -227,7 +228,7 @@ export async function stageAdapter(
   }
   return createLoraAdapter({
     model,
-    seed: numberValue(values.seed, '--seed') ?? 42,
+    seed: numberValue(values.seed, '--seed') ?? DEFAULT_SEED,
     config: createLoraConfig({
       r: numberValue(values['lora-r'], '--lora-r'),
       loraAlpha: numberValue(values['lora-alpha'], '--lora-alpha'),

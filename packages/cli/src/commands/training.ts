@@ -15,6 +15,7 @@ import type { Command, CommandIO, CommandOption, ParsedArgs } from '../command.j
 import { UsageError } from '../command.js';
 import { commaList, dtypeValue, numberValue } from '../option-values.js';
 import { type CliTokenizer, checkTokenizerFits, loadModelTokenizer } from '../runtime.js';
+import { DEFAULT_SEED, seedOption } from '../seed.js';
 import { readTrainingPlan } from './training-plan.js';
 import { runStage, stageAdapter } from './training-run.js';
 
@@ -112,12 +113,7 @@ export const trainingOptions: Record<string, CommandOption> = {
     type: 'boolean',
     description: 'Resume a checkpoint made with other settings (lr, schedule, batch, LoRA shape, data…)',
   },
-  seed: {
-    type: 'string',
-    valueName: 'N',
-    default: '42',
-    description: 'Seed of data order, dropout and adapter init',
-  },
+  seed: seedOption('Seed of data order, dropout and adapter init'),
   backend: {
     type: 'string',
     valueName: 'NAME',
@@ -158,7 +154,7 @@ export async function runTraining(
     saveEvery: integer('save-every', 0),
     resume: values['no-resume'] !== true,
     forceResume: values['force-resume'] === true,
-    seed: integer('seed', 0) ?? 42,
+    seed: integer('seed', 0) ?? DEFAULT_SEED,
   };
   for (const name of ['lora-r', 'lora-alpha', 'lora-dropout']) numberOption(values, name);
   const modelDir = values.model as string;

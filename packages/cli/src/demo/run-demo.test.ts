@@ -9,7 +9,8 @@ describe('lawgpt demo pipeline', () => {
   it('runs every stage, writes each artefact in the format users load, and learns', async () => {
     const outputDir = await mkdtemp(join(tmpdir(), 'lawgpt-demo-'));
     const out: string[] = [];
-    const io = { stdout: (text: string) => out.push(text), stderr: () => undefined };
+    const err: string[] = [];
+    const io = { stdout: (text: string) => out.push(text), stderr: (text: string) => err.push(text) };
     const result = await runDemo({ outputDir, pretrainSteps: 20, sftSteps: 20, io });
     expect(result.articles).toBe(9);
     expect(result.vocabulary.extended).toBeGreaterThan(result.vocabulary.base);
@@ -17,6 +18,7 @@ describe('lawgpt demo pipeline', () => {
     expect(result.sftLoss[1]).toBeLessThan(result.sftLoss[0]);
     for (const file of [
       'data/instructions.json',
+      'data/dataset-card.md',
       'tokenizer/tokenizer.model',
       'tokenizer/tokenizer.json',
       'base-model/config.json',
@@ -32,5 +34,13 @@ describe('lawgpt demo pipeline', () => {
     const merged = JSON.parse(await readFile(join(outputDir, 'merged-model/config.json'), 'utf8'));
     expect(merged.vocab_size).toBe(result.vocabulary.extended);
     expect(out.join('')).toContain('7. ROUGE-L');
+    expect(out.join('')).toContain('Next: npx lawgpt serve --model');
+    // quiet: stdout is the numbered steps, stderr only training progress (the dataset card is a file)
+    expect(
+      err
+        .join('')
+        .split('\n')
+        .filter((line) => line && !/^ {2}(pretrain|sft) \d+\//.test(line)),
+    ).toEqual([]);
   }, 600_000);
 });

@@ -39,6 +39,7 @@ import {
 } from '@lawgpt/tokenizer-legal';
 import type { CommandIO } from '../command.js';
 import { formatTrainingProgress } from '../progress.js';
+import { DEFAULT_SEED } from '../seed.js';
 import { demoLegalTerms, statuteExcerpt } from './statute-excerpt.js';
 
 /** Options of {@link runDemo}. */
@@ -49,7 +50,7 @@ export interface DemoOptions {
   pretrainSteps?: number;
   /** Optimizer steps of the instruction-tuning stage. Default 100. */
   sftSteps?: number;
-  /** Seed of everything random. Default 7. */
+  /** Seed of everything random. Default 42 (`DEFAULT_SEED`, as every command). */
   seed?: number;
   io: CommandIO;
 }
@@ -97,7 +98,7 @@ export async function runDemo({
   outputDir,
   pretrainSteps = 100,
   sftSteps = 100,
-  seed = 7,
+  seed = DEFAULT_SEED,
   io,
 }: DemoOptions): Promise<DemoResult> {
   const say = (text: string) => io.stdout(`${text}\n`);
@@ -116,7 +117,11 @@ export async function runDemo({
   say(
     `1. knowledge base: ${articles.length} articles of ${law.law}; ${records.length} instructions → data/instructions.json`,
   );
-  io.stderr(`${formatDatasetCard(buildDatasetCard({ records, name: 'demo', seed }))}\n`);
+  // the dataset card goes beside the data (the steps stay one line each)
+  await writeFileAtomic(
+    join(outputDir, 'data', 'dataset-card.md'),
+    `${formatDatasetCard(buildDatasetCard({ records, name: 'demo', seed }))}\n`,
+  );
 
   // 2. Tokenizer: characters of the corpus, then a legal vocabulary appended the Chinese-LLaMA way.
   const corpus = articles.map(
@@ -224,7 +229,7 @@ export async function runDemo({
   );
   say(`   Q: ${heldIn[0].instruction}\n   A: ${answers[0].slice(0, 120)}`);
   say(
-    `\nNext: lawgpt serve --model ${join(outputDir, 'merged-model')}   (OpenAI-compatible API + chat page)`,
+    `\nNext: npx lawgpt serve --model ${join(outputDir, 'merged-model')}   (OpenAI-compatible API + chat page)`,
   );
   model.dispose();
   baseModel.dispose();
