@@ -48,6 +48,20 @@ describeWithShared('lawgpt infer', ['fixtures/tokenizers/llama2/tokenizer.model'
     expect(err.join('')).not.toMatch(/loading|loaded/);
   });
 
+  it('decodes greedily with an f16 KV cache to the same text as f32, and refuses another cache type', async () => {
+    const greedy = async (kv: string) => {
+      const { io, out } = capture();
+      const argv = ['--model', modelDir, '--tokenizer', tokenizer, '--prompt', '刑法第一条', '-n', '12'];
+      expect(await run([...argv, '--temperature', '0', '--kv-dtype', kv], io)).toBe(0);
+      return out.join('');
+    };
+    expect(await greedy('f16')).toBe(await greedy('f32'));
+    const { io } = capture();
+    await expect(run(['--model', modelDir, '--prompt', 'x', '--kv-dtype', 'q8_0'], io)).rejects.toThrow(
+      /--kv-dtype must be f32 or f16/,
+    );
+  });
+
   it('writes a batch atomically and resumes after an interruption', async () => {
     const input = join(dir, 'in.jsonl');
     const output = join(dir, 'out.jsonl');

@@ -103,6 +103,12 @@ export const inferCommand: Command = {
       description: 'PEFT LoRA adapter applied on top of the model (unmerged)',
     },
     dtype: dtypeOption,
+    'kv-dtype': {
+      type: 'string',
+      valueName: 'TYPE',
+      default: 'f32',
+      description: 'KV cache element type: f32 | f16 (half the memory, as llama.cpp --cache-type-k/v f16)',
+    },
     ...chatPromptOptions,
     backend: {
       short: 'B',
@@ -232,5 +238,11 @@ function samplingOptions({ values }: ParsedArgs): Sampling {
     stopStrings: (values.stop as string[] | undefined) ?? [],
     addBos: values['no-bos'] !== true,
     allowLongContext: values['allow-long-context'] === true,
+    kvCacheDtype: kvDtype(values['kv-dtype']),
   };
+}
+
+function kvDtype(raw: unknown): 'f32' | 'f16' {
+  if (raw === undefined || raw === 'f32' || raw === 'f16') return (raw as 'f32' | 'f16' | undefined) ?? 'f32';
+  throw new UsageError(`--kv-dtype must be f32 or f16, got ${JSON.stringify(raw)}`);
 }
