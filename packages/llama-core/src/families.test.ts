@@ -101,12 +101,12 @@ for (const fixture of ['q2', 'q3'] as const) {
         const embed = model.parameter(name);
         embed.assign(tf.mul(embed, 1.5)); // as AdamW updates a variable: new values, same variable
         const assigned = Array.from(await model.forward(ids).data());
-        model.setParameter(
+        await model.setParameter(
           name,
           original.map((value) => value * 1.5),
         ); // a new variable: nothing cached
         expect(assigned).toEqual(Array.from(await model.forward(ids).data()));
-        model.setParameter(name, original);
+        await model.setParameter(name, original);
       });
 
     it('matches the golden loss (1e-5) and the grad norm of every weight, biases and q/k norms included (1e-4 relative)', async () => {

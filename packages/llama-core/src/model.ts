@@ -212,11 +212,12 @@ export class LlamaModel {
 
   /**
    * Replace a parameter from HF-layout values (`[out, in]` for linear weights), e.g. merged LoRA
-   * weights. The shape must match the config. A stored weight keeps its format (re-quantized if need be).
+   * weights. The shape must match the config. A stored weight keeps its format (re-quantized if need be). A
+   * tensor is read asynchronously (a GPU backend such as webgpu cannot read synchronously in Node).
    */
-  setParameter(name: string, values: Float32Array | tf.Tensor): void {
+  async setParameter(name: string, values: Float32Array | tf.Tensor): Promise<void> {
     const spec = this.parameterSpec(name);
-    const data = values instanceof tf.Tensor ? (values.dataSync() as Float32Array) : values;
+    const data = values instanceof tf.Tensor ? ((await values.data()) as Float32Array) : values;
     const expected = spec.shape.reduce((product, size) => product * size, 1);
     if (data.length !== expected) {
       throw new WeightError(

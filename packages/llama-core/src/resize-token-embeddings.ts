@@ -18,9 +18,9 @@ export async function resizeTokenEmbeddings(model: LlamaModel, size: number): Pr
     const values = new Float32Array(size * hiddenSize);
     values.set(old.subarray(0, Math.min(size, vocabSize) * hiddenSize));
     if (size > vocabSize) {
-      const mean = tf.tidy(
-        () => tf.mean(tf.tensor2d(old, [vocabSize, hiddenSize]), 0).dataSync() as Float32Array,
-      );
+      const meanTensor = tf.tidy(() => tf.mean(tf.tensor2d(old, [vocabSize, hiddenSize]), 0));
+      const mean = (await meanTensor.data()) as Float32Array;
+      meanTensor.dispose();
       for (let row = vocabSize; row < size; row++) values.set(mean, row * hiddenSize);
     }
     resized.set(name, values);
@@ -28,5 +28,5 @@ export async function resizeTokenEmbeddings(model: LlamaModel, size: number): Pr
   model.config.vocabSize = size;
   model.config.raw.vocab_size = size;
   model.refreshSpecs();
-  for (const [name, values] of resized) model.setParameter(name, values);
+  for (const [name, values] of resized) await model.setParameter(name, values);
 }

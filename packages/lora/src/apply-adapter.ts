@@ -64,7 +64,7 @@ export async function applySavedWeights(model: LlamaModel, adapter: LoraAdapter)
         },
       );
     }
-    model.setParameter(name, data);
+    await model.setParameter(name, data);
   }
 }
 
@@ -96,7 +96,7 @@ export async function mergeLoraAdapter(model: LlamaModel, adapter: LoraAdapter):
         ),
       );
       // A weight held as bf16 / f16 / Q8_0 / Q4_0 is stored back in that format, as PEFT merges into its dtype.
-      model.setParameter(name, (await merged.data()) as Float32Array);
+      await model.setParameter(name, (await merged.data()) as Float32Array);
       merged.dispose();
     }
   }

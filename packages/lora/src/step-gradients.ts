@@ -55,20 +55,24 @@ export async function stepGradients(
   return { summed, loss: lossSum / microBatches.length, tokens };
 }
 
-/** Clip the summed gradients by global norm, apply one AdamW update, free them; returns the norm before clipping. */
-export function clipAndApply(
+/**
+ * Clip the summed gradients by global norm, apply one AdamW update, free them; returns the norm before clipping.
+ * The squared norms are read asynchronously (a GPU backend such as webgpu cannot read synchronously in Node).
+ */
+export async function clipAndApply(
   optimizer: AdamW,
   trainable: Map<string, tf.Variable>,
   summed: Record<string, tf.Tensor>,
   maxGradNorm: number,
   rate: number,
-): number {
-  const gradNorm = Math.sqrt(
-    Object.values(summed).reduce(
-      (total, gradient) => total + tf.tidy(() => tf.sum(tf.square(gradient)).dataSync()[0]),
-      0,
-    ),
-  );
+): Promise<number> {
+  let squares = 0;
+  for (const gradient of Object.values(summed)) {
+    const square = tf.tidy(() => tf.sum(tf.square(gradient)));
+    squares += (await square.data())[0];
+    square.dispose();
+  }
+  const gradNorm = Math.sqrt(squares);
   const clip = maxGradNorm > 0 && gradNorm > maxGradNorm ? maxGradNorm / (gradNorm + 1e-6) : 1;
   const clipped = Object.fromEntries(
     Object.entries(summed).map(([name, gradient]) => [name, clip === 1 ? gradient : tf.mul(gradient, clip)]),

@@ -261,15 +261,22 @@ describe('trainCausalLm', () => {
 
   it('says a finished run is finished instead of training again (no NaN loss)', async () => {
     const outputDir = await mkdtemp(join(tmpdir(), 'lora-f-'));
-    const first = await trainCausalLm({ ...base(outputDir), ...(await setUp()), maxSteps: 3 });
+    const trained = await setUp();
+    const first = await trainCausalLm({ ...base(outputDir), ...trained, maxSteps: 3 });
     expect((await readTrainerState(outputDir))!.finished).toBe(true);
     let steps = 0;
+    const fresh = await setUp();
     const again = await trainCausalLm({
       ...base(outputDir),
-      ...(await setUp()),
+      ...fresh,
       maxSteps: 3,
       onProgress: () => steps++,
     });
+    // the caller's adapter now holds the trained weights (a merge after a rerun merges what was trained)
+    const weights = (setup: typeof trained) =>
+      [...setup.adapter.modules.values()].flatMap((module) => [...module.b.dataSync()]);
+    expect(weights(fresh)).toEqual(weights(trained));
+    expect(weights(fresh).some((value) => value !== 0)).toBe(true);
     expect(again).toMatchObject({
       alreadyFinished: true,
       aborted: false,

@@ -207,6 +207,8 @@ async function train(
   const previous = resume ? existing : undefined;
   const changedSettings = previous ? checkResume(previous, settings, outputDir, forceResume) : [];
   if (previous?.finished && previous.step >= totalSteps) {
+    // the caller goes on with `model`/`adapter` (merge, evaluate): they get the trained weights, not their init
+    await restoreCheckpoint(outputDir, previous, trainableTensors(model, adapter));
     const { step, history } = previous;
     const finalLoss = history.at(-1)?.loss ?? Number.NaN;
     return { steps: step, finalLoss, history, aborted: false, alreadyFinished: true, changedSettings };
@@ -259,7 +261,7 @@ async function train(
     tokens += stepTokens;
     // 4. Clip by global norm, update, log.
     const rate = learningRateAt(step, { learningRate, warmupSteps, totalSteps, decay: schedule });
-    const gradNorm = clipAndApply(optimizer, trainable, summed, maxGradNorm, rate);
+    const gradNorm = await clipAndApply(optimizer, trainable, summed, maxGradNorm, rate);
     step++;
     lastLoss = loss;
     history.push({ step, loss, learningRate: rate });

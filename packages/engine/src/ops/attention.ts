@@ -5,6 +5,8 @@ import { OP_KERNELS, runNamedOp } from './named-op.js';
  * Scaled dot-product attention with grouped KV heads.
  * q: [batch, heads, queries, headDim]; k, v: [batch, kvHeads, keys, headDim];
  * bias: additive mask [batch or 1, 1, queries, keys] (0 = attend, very negative = masked) or null.
+ * A backend with a kernel under `OP_KERNELS.attention` (webgpu's fused one) runs it when no gradient is taped,
+ * else the composed ops below.
  * Query head h uses kv head floor(h / groups) (HF `repeat_kv`): the queries of a group are folded into one matrix
  * per kv head, so every batched matMul has equal batch dimensions on both operands and nothing is copied.
  * Returns [batch, heads, queries, headDim].
@@ -16,8 +18,7 @@ export function attention(
   bias: tf.Tensor4D | null,
   scale: number,
 ): tf.Tensor4D {
-  const inputs: tf.NamedTensorMap = bias ? { q, k, v, bias } : { q, k, v };
-  return runNamedOp(OP_KERNELS.attention, inputs, { scale }, () =>
+  const composed = () =>
     tf.tidy(() => {
       const [batch, heads, queries, headDim] = q.shape;
       const [, kvHeads, keys] = k.shape;
@@ -32,8 +33,11 @@ export function attention(
       }
       const probabilities = tf.softmax(scores, -1);
       return tf.reshape(tf.matMul(probabilities, v), [batch, heads, queries, headDim]) as tf.Tensor4D;
-    }),
-  );
+    });
+  // Under a gradient tape (training) the composed ops run: a kernel here has no fused backward.
+  if (tf.engine().isTapeOn()) return composed();
+  const inputs: tf.NamedTensorMap = bias ? { q, k, v, bias } : { q, k, v };
+  return runNamedOp(OP_KERNELS.attention, inputs, { scale }, composed);
 }
 
 /** [batch, kvHeads, seq, hd] → [batch, kvHeads·groups, seq, hd], each kv head repeated `groups` times in place. */

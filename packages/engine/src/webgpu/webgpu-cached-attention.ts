@@ -1,14 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import { EngineError, KernelError } from '../errors.js';
 import type { KvStore } from '../kv/kv-store.js';
+import { runFlashAttention } from './webgpu-flash-attention.js';
 import {
   groupsFor,
-  REDUCE_SUM,
   ROUND_TO_HALF,
   runProgram,
   type Uniform,
   type WebgpuBackendLike,
-  WORKGROUP,
 } from './webgpu-program.js';
 
 /**
@@ -16,9 +15,8 @@ import {
  * values are written in place at `position` into a device buffer per layer (K then V, each
  * [batch][kvHeads][capacity][headDim], f32; an `f16` store rounds the values to half as they are written, so
  * the results equal the wasm engine's), then every query row attends to all `position + queries` positions:
- * s_t = scale · q·k_t + bias[t], out = Σ softmax(s)_t · v_t (max subtracted). Three kernels: append, scores,
- * softmax·V (one workgroup per query row). Not fused (no online softmax yet): the scores make a
- * [batch, heads, queries, keys] buffer.
+ * s_t = scale · q·k_t + bias[t], out = Σ softmax(s)_t · v_t (max subtracted). Two kernels: append, then the
+ * fused attention of webgpu-flash-attention.ts reading the buffer (online softmax; the scores are never stored).
  */
 
 interface DeviceCache {
@@ -64,65 +62,6 @@ fn main(index : i32) {
   result[((part * uniforms.batch * uniforms.kvHeads + bh) * uniforms.capacity + uniforms.position + i) * uniforms.hd + d] = value;
 }`;
 }
-
-// s[b][h][i][t] = scale · q·k_t (+ bias[b or 0][0][i][t])
-function scoresCode(bias: boolean): string {
-  return `
-fn main(index : i32) {
-  if (index >= uniforms.batch * uniforms.heads * uniforms.queries * uniforms.keys) { return; }
-  let t = index % uniforms.keys;
-  let row = index / uniforms.keys;
-  let i = row % uniforms.queries;
-  let h = (row / uniforms.queries) % uniforms.heads;
-  let b = row / (uniforms.queries * uniforms.heads);
-  let kvHead = h / (uniforms.heads / uniforms.kvHeads);
-  let kBase = ((b * uniforms.kvHeads + kvHead) * uniforms.capacity + t) * uniforms.hd;
-  var dot = 0.0;
-  for (var d = 0; d < uniforms.hd; d = d + 1) { dot = dot + q[row * uniforms.hd + d] * kv[kBase + d]; }
-  var s = uniforms.scale * dot;
-  ${bias ? 'let bb = select(0, b, uniforms.biasBatch > 1); s = s + mask[(bb * uniforms.queries + i) * uniforms.keys + t];' : ''}
-  result[index] = s;
-}`;
-}
-
-// out[b][h][i][:] = softmax(s[b][h][i][:]) · V, one workgroup per query row.
-const SOFTMAX_V_CODE = `${REDUCE_SUM}
-fn reduceMax(tid : i32, value : f32) -> f32 {
-  partial[tid] = value;
-  workgroupBarrier();
-  for (var stride = ${WORKGROUP / 2}; stride > 0; stride = stride >> 1) {
-    if (tid < stride) { partial[tid] = max(partial[tid], partial[tid + stride]); }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();
-  return total;
-}
-fn main(index : i32) {
-  let row = index / ${WORKGROUP};
-  let tid = index % ${WORKGROUP};
-  let valid = row < uniforms.batch * uniforms.heads * uniforms.queries;
-  let sBase = row * uniforms.keys;
-  var m = -uniforms.INFINITY;
-  if (valid) { for (var t = tid; t < uniforms.keys; t = t + ${WORKGROUP}) { m = max(m, s[sBase + t]); } }
-  m = reduceMax(tid, m);
-  var sum = 0.0;
-  if (valid) { for (var t = tid; t < uniforms.keys; t = t + ${WORKGROUP}) { sum = sum + exp(s[sBase + t] - m); } }
-  sum = reduceSum(tid, sum);
-  if (valid) {
-    let h = (row / uniforms.queries) % uniforms.heads;
-    let b = row / (uniforms.queries * uniforms.heads);
-    let kvHead = h / (uniforms.heads / uniforms.kvHeads);
-    let vBase = ((uniforms.batch + b) * uniforms.kvHeads + kvHead) * uniforms.capacity * uniforms.hd;
-    for (var d = tid; d < uniforms.hd; d = d + ${WORKGROUP}) {
-      var acc = 0.0;
-      for (var t = 0; t < uniforms.keys; t = t + 1) {
-        acc = acc + exp(s[sBase + t] - m) * kv[vBase + t * uniforms.hd + d];
-      }
-      result[row * uniforms.hd + d] = acc / sum;
-    }
-  }
-}`;
 
 /** A layer's buffer for `batch` rows at `capacity`, the first `filled` positions of row r from `old`'s `rows[r]`. */
 function moved(
@@ -260,31 +199,12 @@ export function webgpuCachedAttention({
     body: appendCode(store.format === 'f16'),
     output: kv,
   });
-  const scoreInputs: Array<[string, tf.TensorInfo]> = [
-    ['q', q!],
-    ['kv', kv],
-  ];
-  if (bias) scoreInputs.push(['mask', bias]);
-  const rows = batch * heads * queries;
-  const scores = runProgram(gpu, {
-    key: `kv_scores_${bias ? 'bias' : 'none'}`,
-    inputs: scoreInputs,
-    outputShape: [rows * keys],
-    groups: groupsFor(rows * keys),
-    uniforms,
-    body: scoresCode(bias !== undefined),
+  return runFlashAttention(gpu, {
+    q: q!,
+    source: { kind: 'cache', kv, capacity: cache.capacity },
+    bias,
+    kvHeads: store.kvHeads,
+    keys,
+    scale,
   });
-  const out = runProgram(gpu, {
-    key: 'kv_softmax_v',
-    inputs: [
-      ['s', scores],
-      ['kv', kv],
-    ],
-    outputShape: [...q!.shape],
-    groups: rows,
-    uniforms,
-    body: SOFTMAX_V_CODE,
-  });
-  gpu.disposeData(scores.dataId);
-  return out;
 }

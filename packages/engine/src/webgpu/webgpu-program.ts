@@ -49,6 +49,20 @@ fn reduceSum(tid : i32, value : f32) -> f32 {
   return total;
 }`;
 
+/** A WGSL tree max over the workgroup's 64 threads (shares {@link REDUCE_SUM}'s `partial`; include both). */
+export const REDUCE_MAX = /* wgsl */ `
+fn reduceMax(tid : i32, value : f32) -> f32 {
+  partial[tid] = value;
+  workgroupBarrier();
+  for (var stride = ${WORKGROUP / 2}; stride > 0; stride = stride >> 1) {
+    if (tid < stride) { partial[tid] = max(partial[tid], partial[tid + stride]); }
+    workgroupBarrier();
+  }
+  let total = partial[0];
+  workgroupBarrier();
+  return total;
+}`;
+
 /** WGSL `roundToHalf(v)`: v rounded to the nearest f16 value (ties to even; ±∞ past 65504), as f32, exactly. */
 export const ROUND_TO_HALF = /* wgsl */ `
 fn roundToHalf(v : f32) -> f32 {
