@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DataGenFileError, DataGenOptionError, DataGenParseError } from './errors.js';
-import type { ExamQuestion } from './exam-questions.js';
+import { type ExamQuestion, readExamQuestions } from './exam-questions.js';
 import { listFiles, readTextFile } from './read-text-file.js';
 
 /** One evaluation item whose text training data must not contain. */
@@ -85,12 +85,13 @@ export async function loadLawBenchItems(options: LoadLawBenchItemsOptions): Prom
 
 /**
  * Exam questions (DISC-Law-Eval, JEC-QA) as benchmark items: the question and its lettered options (`A. …`), the
- * way prompts and exam records show them (LawBench's `A:…;B:…` normalises to the same n-grams).
+ * way prompts and exam records show them (LawBench's `A:…;B:…` normalises to the same n-grams). Each question
+ * file is a task: `<set>/<file name without extension>`, e.g. `disc-law-eval/mcq_sing_nje`.
  */
-export function examBenchmarkItems(questions: ExamQuestion[], task = 'disc-law-eval'): BenchmarkItem[] {
+export function examBenchmarkItems(questions: ExamQuestion[], set = 'disc-law-eval'): BenchmarkItem[] {
   return questions.map((question) => ({
-    id: `${task}:${question.id}`,
-    task,
+    id: `${set}:${question.id}`,
+    task: `${set}/${basename(question.path).replace(/\.[^.]*$/, '')}`,
     text: [
       question.question,
       ...Object.entries(question.options).map(([letter, text]) => `${letter}. ${text}`),
@@ -100,43 +101,80 @@ export function examBenchmarkItems(questions: ExamQuestion[], task = 'disc-law-e
 
 /** Options of {@link readJsonlBenchmarkItems}. */
 export interface ReadJsonlBenchmarkItemsOptions {
+  /** JSONL file, or a `.json` file holding an array of objects (DISC-Law-Eval's subjective set). */
   path: string;
+  /** Task of the items. Default the file's name without extension. */
+  task?: string;
   /** Fields joined into the item's text; each line must have at least one as a string. Default question/input/instruction/text/content. */
   fields?: string[];
 }
 
-/** Any JSONL evaluation set as benchmark items (task = the file's name without extension). */
+/** A JSON array's rows (line = index + 1), or a JSONL file's non-empty lines (line = line number). */
+function evaluationRows(text: string, path: string): { row: Record<string, unknown>; line: number }[] {
+  const parse = (json: string, line?: number) => {
+    try {
+      return JSON.parse(json) as unknown;
+    } catch (error) {
+      throw new DataGenParseError({ path, line, message: `malformed JSON: ${(error as Error).message}` });
+    }
+  };
+  if (/\.json$/i.test(path)) {
+    const rows = parse(text);
+    if (!Array.isArray(rows))
+      throw new DataGenParseError({ path, message: 'expected a JSON array of objects (or a .jsonl file)' });
+    return rows.map((row, index) => ({ row: row as Record<string, unknown>, line: index + 1 }));
+  }
+  return text
+    .split('\n')
+    .map((line, index) => ({ json: line, line: index + 1 }))
+    .filter(({ json }) => json.trim())
+    .map(({ json, line }) => ({ row: parse(json, line) as Record<string, unknown>, line }));
+}
+
+/**
+ * Any JSONL evaluation set (or a JSON array of objects) as benchmark items, `<task>#<line>` ids (line = the item's
+ * index + 1 in a JSON array).
+ */
 export async function readJsonlBenchmarkItems(
   options: ReadJsonlBenchmarkItemsOptions,
 ): Promise<BenchmarkItem[]> {
   const { path, fields = ['question', 'input', 'instruction', 'text', 'content'] } = options;
-  const task = basename(path).replace(/\.jsonl?$/i, '');
+  const task = options.task ?? basename(path).replace(/\.jsonl?$/i, '');
   const text = await readTextFile(path, 'a JSONL evaluation set');
   const items: BenchmarkItem[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return;
-    let row: Record<string, unknown>;
-    try {
-      row = JSON.parse(line) as Record<string, unknown>;
-    } catch (error) {
-      throw new DataGenParseError({
-        path,
-        line: index + 1,
-        message: `malformed JSON: ${(error as Error).message}`,
-      });
-    }
+  for (const { row, line } of evaluationRows(text, path)) {
     const parts = fields
       .map((field) => row?.[field])
       .filter((value): value is string => typeof value === 'string');
     if (parts.length === 0)
-      throw new DataGenParseError({
-        path,
-        line: index + 1,
-        field: fields.join('|'),
-        message: 'no text field',
-      });
-    items.push({ id: `${task}#${index + 1}`, task, text: parts.join('\n') });
-  });
+      throw new DataGenParseError({ path, line, field: fields.join('|'), message: 'no text field' });
+    items.push({ id: `${task}#${line}`, task, text: parts.join('\n') });
+  }
   if (items.length === 0) throw new DataGenFileError({ path, code: 'EMPTY', message: 'no evaluation items' });
+  return items;
+}
+
+/** Options of {@link loadDiscLawEvalItems}. */
+export interface LoadDiscLawEvalItemsOptions {
+  /** DISC-Law-Eval folder: `objective/*.csv` (multiple choice) and `subjective/*.json` (`[{ input, output, id }]`). */
+  root: string;
+}
+
+/**
+ * DISC-Law-Eval's scored sets as benchmark items, one task per file (`disc-law-eval/mcq_sing_nje`, …,
+ * `disc-law-eval/qa_short_answer`); the few-shot examples are not scored and not included.
+ */
+export async function loadDiscLawEvalItems(options: LoadDiscLawEvalItemsOptions): Promise<BenchmarkItem[]> {
+  const { root } = options;
+  const questions = await readExamQuestions({ paths: [join(root, 'objective')], format: 'disc' });
+  const items = examBenchmarkItems(questions, 'disc-law-eval');
+  const subjective = await stat(join(root, 'subjective')).then(
+    () => listFiles(join(root, 'subjective'), '.json'),
+    () => [],
+  );
+  for (const path of subjective) {
+    const task = `disc-law-eval/${basename(path, '.json')}`;
+    items.push(...(await readJsonlBenchmarkItems({ path, task, fields: ['input'] })));
+  }
   return items;
 }

@@ -26,6 +26,15 @@ function perturb(text: string): string {
     .replace(/\d/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
 }
 
+/** A copier's rewrite: one CJK character in every `every` replaced (names, numbers, words swapped). */
+function substituteEvery(text: string, every: number, random: () => number): string {
+  const chars = [...text];
+  for (let index = Math.floor(random() * every); index < chars.length; index += every)
+    if (/[\u4e00-\u9fff]/.test(chars[index]))
+      chars[index] = String.fromCharCode(0x4e00 + Math.floor(random() * 8000));
+  return chars.join('');
+}
+
 describe('decontaminate (synthetic benchmark made by the test)', () => {
   const random = createRandom(7);
   const items: BenchmarkItem[] = Array.from({ length: 40 }, (_, index) => ({
@@ -64,6 +73,24 @@ describe('decontaminate (synthetic benchmark made by the test)', () => {
     expect(report.tasks.short).toMatchObject({ items: 21, overlappedItems: 2, flaggedRecords: 2 });
     expect(report.tasks.long).toMatchObject({ items: 20, overlappedItems: 2, flaggedRecords: 2 });
     expect(report.tasks.long.examples.map((example) => example.itemId)).toEqual(['bench:25', 'bench:30']);
+  });
+
+  it('finds edited copies no 13-gram survives by MinHash, and says which detector flagged each record', () => {
+    const long = items[25].text;
+    const edited = substituteEvery(long, 12, random); // every 13-gram broken, 7 in 12 5-shingles kept
+    const records = [record('改写', edited), record(long), record(randomChinese(400, random))];
+    const report = decontaminate({ records, items });
+    expect(report.flagged.map((flag) => [flag.index, flag.detectors])).toEqual([
+      [0, ['minhash']],
+      [1, ['ngram', 'minhash']],
+    ]);
+    expect(report.flagged[0].matches[0]).toMatchObject({ itemId: 'bench:25', sharedNgrams: 0 });
+    expect(report.flagged[0].matches[0].similarity).toBeGreaterThanOrEqual(0.3);
+    expect(report.tasks.long.byDetector).toEqual({ ngram: 1, minhash: 2 });
+    expect(report.tasks.long.examples[0]).toMatchObject({ recordIndex: 0, detectors: ['minhash'] });
+    const ngramOnly = decontaminate({ records, items, nearDuplicateThreshold: false });
+    expect(ngramOnly.flagged.map((flag) => flag.index)).toEqual([1]);
+    expect(ngramOnly.nearDuplicateThreshold).toBe(false);
   });
 
   it('ignores n-grams of public text (statutes) and boilerplate shared by many items', () => {
@@ -128,6 +155,32 @@ describe.skipIf(!existsSync(shared))('decontaminate against LawBench (../shared)
       expect(flag.matches.map((match) => match.itemId)).toContain(planted[n].id);
     });
     expect(report.clean).toEqual(statuteRecords);
+    expect(report.flagged.every((flag) => flag.detectors.includes('ngram'))).toBe(true);
+
+    // 50 more, rewritten (1 character in 20 replaced): the n-gram detector alone misses some, MinHash finds them.
+    const random = createRandom(11);
+    const nearCheckable = checkable.filter((item) => !index.nearDuplicateSkipped.includes(item));
+    const rewritten = Array.from({ length: 50 }, (_, n) => {
+      const item = nearCheckable[Math.floor(((n + 0.5) * nearCheckable.length) / 50)];
+      return { item, record: record('请回答', substituteEvery(item.text, 20, random)) };
+    });
+    const edited = decontaminate({ records: rewritten.map((entry) => entry.record), index });
+    const ngramOnly = edited.flagged.filter((flag) => flag.detectors.includes('ngram')).length;
+    const similarities = rewritten.map(
+      ({ item }, n) =>
+        edited.flagged.find((flag) => flag.index === n)?.matches.find((match) => match.itemId === item.id)
+          ?.similarity ?? 0,
+    );
+    console.log(
+      `rewritten LawBench items (1 character in 20 replaced): ${edited.flagged.length}/50 found, ${ngramOnly} by n-grams; ` +
+        `MinHash similarity min ${Math.min(...similarities).toFixed(3)}, median ${similarities.sort((a, b) => a - b)[25].toFixed(3)}; ` +
+        `${index.nearDuplicateSkipped.length} items too short for MinHash`,
+    );
+    expect(edited.flagged).toHaveLength(50);
+    expect(ngramOnly).toBeLessThan(50);
+    edited.flagged.forEach((flag) => {
+      expect(flag.matches.map((match) => match.itemId)).toContain(rewritten[flag.index].item.id);
+    });
   }, 180000);
 });
 if (!existsSync(shared)) console.log(`skipped the LawBench decontamination test: ${shared} is absent`);

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
+import { splitCsv } from '@lawgpt/common';
 import { DataGenFileError, DataGenOptionError, DataGenParseError } from './errors.js';
-import { splitCsv } from './internal/csv-rows.js';
 import { listFiles, readTextFile } from './read-text-file.js';
 
 /** A multiple-choice exam question (judicial exam and the like), single or multiple answer. */

@@ -7,10 +7,16 @@ export type {
 export { bigramTerms, createArticleRetriever } from './article-retriever.js';
 export type {
   BenchmarkItem,
+  LoadDiscLawEvalItemsOptions,
   LoadLawBenchItemsOptions,
   ReadJsonlBenchmarkItemsOptions,
 } from './benchmark-items.js';
-export { examBenchmarkItems, loadLawBenchItems, readJsonlBenchmarkItems } from './benchmark-items.js';
+export {
+  examBenchmarkItems,
+  loadDiscLawEvalItems,
+  loadLawBenchItems,
+  readJsonlBenchmarkItems,
+} from './benchmark-items.js';
 export type { CailCase } from './cail-cases.js';
 export { parseCailCases, readCailCases } from './cail-cases.js';
 export type { Charge, ChargeArticleRef, ChargeCase, LinkChargesOptions } from './charges.js';
@@ -42,6 +48,7 @@ export { buildCorpus } from './corpus-builder.js';
 export type { CrimeElements } from './crime-elements.js';
 export { extractCrimeElements, paragraphsOf } from './crime-elements.js';
 export type {
+  ContaminationDetector,
   ContaminationMatch,
   DecontaminateOptions,
   DecontaminationReport,
@@ -112,3 +119,17 @@ export type {
 export { fileDateOf, latestHistoryDate, parseStatuteMarkdown } from './statute-markdown.js';
 export type { NormalizeTextOptions } from './text-normalize.js';
 export { cleanText, normalizeText, stripMarkup } from './text-normalize.js';
+export type { TrainingData, TrainingDataFile } from './training-data.js';
+export {
+  mergeTrainingFiles,
+  parseTrainingData,
+  readTrainingData,
+  TRAINING_DATA_FILE,
+} from './training-data.js';
+export type {
+  CheckTrainingOverlapOptions,
+  TrainingFileCheck,
+  TrainingOverlapReport,
+  TrainingTaskOverlap,
+} from './training-overlap.js';
+export { checkTrainingOverlap, readTrainingRecords } from './training-overlap.js';

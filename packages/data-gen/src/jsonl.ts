@@ -1,6 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import {
+  appendJsonl as appendJsonlCommon,
+  readJsonlJournal,
+  writeFileAtomic as writeFileAtomicCommon,
+} from '@lawgpt/common';
 import { DataGenFileError, DataGenParseError } from './errors.js';
 import { readTextFile } from './read-text-file.js';
 
@@ -32,20 +36,12 @@ export async function readJsonl<T = unknown>(path: string): Promise<T[]> {
 
 /** Write `content` to `path` atomically: a temp file in the same folder, then rename. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomicCommon({ path, data: content });
 }
 
 /** Append one record as a JSON line (a single write, so a record is either whole or a torn last line). */
 export async function appendJsonl(path: string, record: unknown): Promise<void> {
-  await appendFile(path, `${JSON.stringify(record)}\n`);
+  await appendJsonlCommon({ path, records: [record] });
 }
 
 /**
@@ -55,31 +51,18 @@ export async function appendJsonl(path: string, record: unknown): Promise<void> 
 export async function readResumableJsonl<T = unknown>(
   path: string,
 ): Promise<{ records: T[]; truncatedBytes: number }> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) {
-      throw new DataGenFileError({
-        path,
-        code: 'EISDIR',
-        message: 'is a folder; expected a JSONL output file',
-      });
-    }
-    size = info.size;
-  } catch (error) {
-    if (error instanceof DataGenFileError) throw error;
-    return { records: [], truncatedBytes: 0 };
-  }
-  const buffer = await readFile(path);
-  const lastNewline = buffer.lastIndexOf(0x0a);
-  const complete = lastNewline + 1;
-  let truncatedBytes = 0;
-  if (complete < size) {
-    truncatedBytes = size - complete;
-    await truncate(path, complete);
-  }
-  const records = parseJsonl<T>(buffer.subarray(0, complete).toString('utf8'), { path });
-  return { records, truncatedBytes };
+  const journal = await readJsonlJournal<T>({ path }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EISDIR') throw error;
+    throw new DataGenFileError({
+      path,
+      code: 'EISDIR',
+      message: 'is a folder; expected a JSONL output file',
+    });
+  });
+  const [first] = journal.malformed;
+  if (first)
+    throw new DataGenParseError({ path, line: first.line, message: `malformed JSON: ${first.message}` });
+  return { records: journal.records, truncatedBytes: journal.truncatedBytes };
 }
 
 /** Make sure a folder exists and return an open-for-append handle's path helper. */

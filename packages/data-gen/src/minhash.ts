@@ -107,17 +107,31 @@ export class MinHashIndex {
 
   /** Near-duplicate id or undefined; a new signature is stored only when it is not a near duplicate. */
   add(signature: Uint32Array): number | undefined {
-    const keys = this.buckets.map((_, band) =>
-      signature.subarray(band * this.rows, (band + 1) * this.rows).join(','),
+    const keys = this.bandKeys(signature);
+    const found = this.candidates(keys).find(
+      (candidate) => estimateJaccard(signature, this.signatures[candidate]) >= this.threshold,
     );
-    const checked = new Set<number>();
-    for (let band = 0; band < keys.length; band++) {
-      for (const candidate of this.buckets[band].get(keys[band]) ?? []) {
-        if (checked.has(candidate)) continue;
-        checked.add(candidate);
-        if (estimateJaccard(signature, this.signatures[candidate]) >= this.threshold) return candidate;
-      }
+    if (found !== undefined) return found;
+    this.store(signature, keys);
+    return undefined;
+  }
+
+  /** Store a signature even when it is a near duplicate of a stored one; returns its id (0, 1, … in order). */
+  insert(signature: Uint32Array): number {
+    return this.store(signature, this.bandKeys(signature));
+  }
+
+  /** Every stored signature whose estimated Jaccard with `signature` is ≥ threshold (nothing is stored). */
+  similar(signature: Uint32Array): { id: number; similarity: number }[] {
+    const found: { id: number; similarity: number }[] = [];
+    for (const id of this.candidates(this.bandKeys(signature))) {
+      const similarity = estimateJaccard(signature, this.signatures[id]);
+      if (similarity >= this.threshold) found.push({ id, similarity });
     }
+    return found;
+  }
+
+  private store(signature: Uint32Array, keys: string[]): number {
     const id = this.signatures.length;
     this.signatures.push(signature);
     keys.forEach((key, band) => {
@@ -125,6 +139,20 @@ export class MinHashIndex {
       if (list) list.push(id);
       else this.buckets[band].set(key, [id]);
     });
-    return undefined;
+    return id;
+  }
+
+  private bandKeys(signature: Uint32Array): string[] {
+    return this.buckets.map((_, band) =>
+      signature.subarray(band * this.rows, (band + 1) * this.rows).join(','),
+    );
+  }
+
+  // Stored ids sharing at least one band with the keys, each once, in the order first met.
+  private candidates(keys: string[]): number[] {
+    const seen = new Set<number>();
+    for (let band = 0; band < keys.length; band++)
+      for (const candidate of this.buckets[band].get(keys[band]) ?? []) seen.add(candidate);
+    return [...seen];
   }
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeReadError } from '@lawgpt/common';
 import { DataGenFileError } from './errors.js';
 
 /**
@@ -10,13 +11,7 @@ export async function readTextFile(path: string, what = 'a file'): Promise<strin
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'EISDIR'
-        ? 'is a folder'
-        : code === 'ENOENT'
-          ? 'does not exist'
-          : `cannot be read (${code ?? (error as Error).message})`;
+    const { code, reason } = describeReadError(error);
     throw new DataGenFileError({ path, code, message: `${reason}; expected ${what}` });
   }
 }

@@ -1,4 +1,7 @@
 import { createRequire } from 'node:module';
+import { lcsLength } from '@lawgpt/common';
+
+export { lcsLength };
 
 /** How Chinese text is split into ROUGE tokens: jieba words, single characters, or a function. */
 export type ChineseTokenizer = 'jieba' | 'char' | ((text: string) => string[]);
@@ -33,20 +36,6 @@ export function tokenizeChinese(text: string, tokenizer: ChineseTokenizer = 'jie
     .cut(text, false)
     .map((token) => token.trim().toLowerCase())
     .filter((token) => CONTENT.test(token));
-}
-
-/** Length of the longest common subsequence (one DP row). */
-export function lcsLength(a: readonly string[], b: readonly string[]): number {
-  const row = new Uint32Array(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = 0;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = a[i - 1] === b[j - 1] ? diagonal + 1 : Math.max(above, row[j - 1]);
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 /** ROUGE-L precision, recall and F1 of `candidate` against `reference` (token arrays). */

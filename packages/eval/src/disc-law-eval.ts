@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { splitCsv } from '@lawgpt/common';
 import { EvalFileError, EvalOptionError } from './errors.js';
-import { parseCsv } from './internal/csv.js';
 import { readText } from './internal/read-text.js';
 import type { TextGenerator } from './runner/text-generator.js';
 import { runPool, withRetries } from './runner/work-pool.js';
@@ -20,8 +20,14 @@ export interface DiscQuestion {
 
 /** Read one objective CSV (`input,output,A,B,C,D,source,multichoice`). */
 export async function readDiscQuestions(path: string): Promise<DiscQuestion[]> {
-  const rows = parseCsv(await readText(path, 'DISC-Law-Eval objective csv'));
-  const header = rows[0]?.join(',');
+  const { rows, unterminatedAt } = splitCsv(await readText(path, 'DISC-Law-Eval objective csv'));
+  if (unterminatedAt !== undefined)
+    throw new EvalFileError(
+      `${path}:${unterminatedAt}: a quoted field is never closed`,
+      path,
+      unterminatedAt,
+    );
+  const header = rows[0]?.fields.join(',');
   if (header !== 'input,output,A,B,C,D,source,multichoice') {
     throw new EvalFileError(
       `${path}: header is "${header}", expected "input,output,A,B,C,D,source,multichoice"`,
@@ -29,14 +35,10 @@ export async function readDiscQuestions(path: string): Promise<DiscQuestion[]> {
       1,
     );
   }
-  return rows.slice(1).map((row, index) => {
-    if (row.length !== 8)
-      throw new EvalFileError(
-        `${path}: row ${index + 2} has ${row.length} fields, expected 8`,
-        path,
-        index + 2,
-      );
-    const [question, answer, a, b, c, d, source, multi] = row;
+  return rows.slice(1).map(({ fields, line }) => {
+    if (fields.length !== 8)
+      throw new EvalFileError(`${path}:${line}: the row has ${fields.length} fields, expected 8`, path, line);
+    const [question, answer, a, b, c, d, source, multi] = fields;
     return {
       question: question.trim(),
       answer: answer.trim(),

@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@lawgpt/common';
 import { EvalFileError } from './errors.js';
 import { readText } from './internal/read-text.js';
 
@@ -103,14 +103,7 @@ export async function writePredictionFile(path: string, predictions: LawBenchPre
   predictions.forEach((item, index) => {
     object[String(index)] = item;
   });
-  await writeAtomic(path, `${JSON.stringify(object, null, 2)}\n`);
-}
-
-/** Write `text` to `path` through a temp file and a rename. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(temp, text);
-  await rename(temp, path);
+  await writeFileAtomic({ path, data: `${JSON.stringify(object, null, 2)}\n` });
 }
 
 function kind(value: unknown): string {

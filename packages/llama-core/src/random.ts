@@ -1,16 +1,11 @@
+import { mulberry32 } from '@lawgpt/common';
+
 /** A seedable uniform random source in [0, 1). */
 export type Rng = () => number;
 
 /** mulberry32: a small, fast, seedable PRNG (same seed → same sequence). */
 export function createRng(seed = 0): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Fill `out` with normal(0, std) samples (Box–Muller) from `rng`. */

@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@lawgpt/common';
 import { checkpointTensors, scatterRows } from './checkpoint-layout.js';
 import { toHfConfig } from './config.js';
 import type { LlamaModel } from './model.js';
@@ -41,9 +42,6 @@ export async function saveModel(
     ...toHfConfig(model.config),
     torch_dtype: dtype === 'F32' ? 'float32' : dtype === 'BF16' ? 'bfloat16' : 'float16',
   };
-  const configPath = join(dir, 'config.json');
-  const temporary = `${configPath}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(config, null, 2)}\n`);
-  await rename(temporary, configPath);
+  await writeFileAtomic({ path: join(dir, 'config.json'), data: `${JSON.stringify(config, null, 2)}\n` });
   return ['config.json', ...files];
 }

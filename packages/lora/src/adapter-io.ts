@@ -1,5 +1,6 @@
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@lawgpt/common';
 import type { LlamaModel } from '@lawgpt/llama-core';
 import { readSafetensors, type TensorSource, writeSafetensors } from '@lawgpt/llama-core';
 import * as tf from '@tensorflow/tfjs';
@@ -148,10 +149,10 @@ export async function saveLoraAdapter(
     }
   }
   await writeSafetensors(join(dir, ADAPTER_FILE), sources);
-  const configPath = join(dir, 'adapter_config.json');
-  const temporary = `${configPath}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(serializeLoraConfig(adapter.config), null, 2)}\n`);
-  await rename(temporary, configPath);
+  await writeFileAtomic({
+    path: join(dir, 'adapter_config.json'),
+    data: `${JSON.stringify(serializeLoraConfig(adapter.config), null, 2)}\n`,
+  });
 }
 
 async function values(tensor: tf.Tensor): Promise<Float32Array> {

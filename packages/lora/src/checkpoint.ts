@@ -1,5 +1,6 @@
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@lawgpt/common';
 import { readSafetensors, writeSafetensors } from '@lawgpt/llama-core';
 import * as tf from '@tensorflow/tfjs';
 import type { AdamWState } from './adamw.js';
@@ -95,10 +96,7 @@ export async function writeCheckpoint(
 
 /** Write `trainer_state.json` atomically (temporary file, then rename). */
 export async function writeTrainerState(outputDir: string, state: TrainerState): Promise<void> {
-  const path = join(outputDir, STATE_FILE);
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(temporary, path);
+  await writeFileAtomic({ path: join(outputDir, STATE_FILE), data: `${JSON.stringify(state, null, 2)}\n` });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { IGNORE_INDEX } from '@lawgpt/llama-core';
 import { TrainingError } from './errors.js';
 import type { AlpacaRecord, PromptTemplate } from './prompt-template.js';
 import { alpacaTemplate, formatPrompt } from './prompt-template.js';
@@ -15,8 +16,8 @@ export interface TrainingExample {
   labels: number[];
 }
 
-/** Label value that the loss ignores (Hugging Face convention). */
-export const IGNORE_INDEX = -100;
+/** Label value that the loss ignores (Hugging Face convention): llama-core's, which its loss skips. */
+export { IGNORE_INDEX };
 
 function parseRecord(value: unknown, path: string, line: number): AlpacaRecord {
   const record = value as Record<string, unknown>;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFilesAtomic } from '@lawgpt/common';
 import { type ApplyChatTemplateOptions, type ChatMessage, renderChatTemplate } from './chat-template.js';
 import { TokenizerFileError, TokenizerInputError, TokenizerModelError } from './errors.js';
 import { AddedTokens } from './internal/added-tokens.js';
-import { writeFilesAtomically } from './internal/atomic-write.js';
 import { decodeByteLevel } from './internal/byte-level.js';
 import type { ByteLevelBpeModel } from './internal/byte-level-bpe-model.js';
 import { addedTokensJson, type ByteLevelParts, parseByteLevelJson } from './internal/byte-level-json.js';
@@ -296,7 +296,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
       { path: join(dir, 'tokenizer_config.json'), data: `${JSON.stringify(config, null, 2)}\n` },
       { path: join(dir, 'special_tokens_map.json'), data: `${JSON.stringify(map, null, 2)}\n` },
     ];
-    await writeFilesAtomically(files);
+    await writeFilesAtomic({ files });
     return files.map((file) => file.path);
   }
 }

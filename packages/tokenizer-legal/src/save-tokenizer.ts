@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { writeFilesAtomic } from '@lawgpt/common';
 import { convertToTokenizerJson } from './convert-tokenizer-json.js';
-import { writeFilesAtomically } from './internal/atomic-write.js';
 import type { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
 
 /** Options of {@link saveTokenizerFiles}. */
@@ -73,6 +73,6 @@ export async function saveTokenizerFiles(
     { path: join(dir, 'tokenizer_config.json'), data: `${JSON.stringify(config, null, 2)}\n` },
     { path: join(dir, 'special_tokens_map.json'), data: `${JSON.stringify(specialMap, null, 2)}\n` },
   );
-  await writeFilesAtomically(files);
+  await writeFilesAtomic({ files });
   return files.map((file) => file.path);
 }

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFilesAtomic } from '@lawgpt/common';
 import { TokenizerFileError, TokenizerModelError } from './errors.js';
-import { writeFilesAtomically } from './internal/atomic-write.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -122,6 +122,6 @@ export async function saveChatTemplate({ dir, template }: SaveChatTemplateOption
   // transformers reads chat_template.jinja before the config's field, so a file already there is updated too
   const jinjaPath = join(dir, 'chat_template.jinja');
   if (existsSync(jinjaPath)) files.push({ path: jinjaPath, data: template });
-  await writeFilesAtomically(files);
+  await writeFilesAtomic({ files });
   return path;
 }

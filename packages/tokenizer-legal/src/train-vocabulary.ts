@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFilesAtomic } from '@lawgpt/common';
 import { listCorpusFiles, readCorpusFile } from './corpus.js';
 import { CommandError, TokenizerError } from './errors.js';
 import { SentencePieceTokenizer } from './sentencepiece-tokenizer.js';
@@ -177,12 +178,14 @@ export async function trainVocabulary(options: TrainVocabularyOptions): Promise<
       (await import('./model-proto.js')).decodeModelProto(bytes, `${prefix}.model`),
       output,
     );
-    await mkdir(dirname(output), { recursive: true });
     const vocabOutput = output.replace(/\.model$/, '') + '.vocab';
-    await writeFile(`${output}.tmp`, bytes);
-    await writeFile(`${vocabOutput}.tmp`, await readFile(`${prefix}.vocab`));
-    await rename(`${vocabOutput}.tmp`, vocabOutput);
-    await rename(`${output}.tmp`, output);
+    await writeFilesAtomic({
+      files: [
+        { path: vocabOutput, data: await readFile(`${prefix}.vocab`) },
+        { path: output, data: bytes },
+      ],
+      signal,
+    });
     onProgress?.({ phase: 'done', step: tokenizer.vocabSize, total: vocabSize, elapsedSeconds: elapsed() });
     return {
       modelPath: output,

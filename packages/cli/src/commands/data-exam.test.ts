@@ -189,16 +189,20 @@ describe('lawgpt data decontaminate', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^2 clean records → .*clean\.json; 1 flagged of 3/);
-    expect(stdout).toContain('heldout: 1 records overlap 1/2 items, e.g. record 0 ~ heldout#1 (100%)');
+    expect(stdout).toContain(
+      // 39 characters once cleaned: under MinHash's 40, so the n-gram detector alone checks it
+      'heldout: 1 records overlap 1/2 items (n-gram 1, MinHash 0), e.g. record 0 ~ heldout#1 (n-gram 100%)',
+    );
     expect(
       JSON.parse(await readFile(output, 'utf8')).map((record: { instruction: string }) => record.instruction),
     ).toEqual(['什么是正当防卫？', '下列哪些属于赔偿范围？']);
     const report = JSON.parse(await readFile(`${output}.decontamination.json`, 'utf8'));
     expect(report.flagged[0]).toMatchObject({
       index: 0,
-      matches: [{ itemId: 'heldout#1', task: 'heldout', coverage: 1 }],
+      matches: [{ itemId: 'heldout#1', task: 'heldout', coverage: 1, detectors: ['ngram'] }],
+      detectors: ['ngram'],
     });
-    expect(report.tasks['disc-law-eval']).toMatchObject({ items: 3, flaggedRecords: 0 });
+    expect(report.tasks['disc-law-eval/questions']).toMatchObject({ items: 3, flaggedRecords: 0 });
     await expect(run(['decontaminate', '--input', input, '-o', output])).rejects.toThrow(/--lawbench DIR/);
   });
 });

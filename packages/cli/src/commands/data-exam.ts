@@ -8,10 +8,12 @@ import {
   decontaminate,
   examBenchmarkItems,
   type KnowledgeBase,
+  loadDiscLawEvalItems,
   loadKnowledgeBase,
   loadLawBenchItems,
   readExamQuestions,
   readJsonlBenchmarkItems,
+  type TaskOverlap,
   writeFileAtomic,
   writeInstructionDataset,
 } from '@lawgpt/data-gen';
@@ -110,7 +112,8 @@ export async function runExam(values: Values, io: CommandIO): Promise<number> {
   });
 }
 
-async function benchmarkItems(values: Values, io: CommandIO): Promise<BenchmarkItem[]> {
+/** The evaluation sets named by --lawbench, --tasks, --disc, --questions and --benchmark. */
+export async function benchmarkItems(values: Values, io: CommandIO): Promise<BenchmarkItem[]> {
   const items: BenchmarkItem[] = [];
   if (typeof values.lawbench === 'string') {
     const tasks = commaList(values.tasks);
@@ -120,21 +123,40 @@ async function benchmarkItems(values: Values, io: CommandIO): Promise<BenchmarkI
   }
   const questionPaths = repeatedValues(values.questions);
   if (questionPaths.length > 0) {
-    const questions = await readExamQuestions({
-      paths: questionPaths,
-      format: questionFormat(values['question-format']),
-    });
-    items.push(...examBenchmarkItems(questions));
+    const format = questionFormat(values['question-format']);
+    const questions = await readExamQuestions({ paths: questionPaths, format });
+    const isDisc = (path: string) => (format ?? (/\.csv$/i.test(path) ? 'disc' : 'jec-qa')) === 'disc';
+    items.push(
+      ...examBenchmarkItems(questions.filter((question) => isDisc(question.path))),
+      ...examBenchmarkItems(
+        questions.filter((question) => !isDisc(question.path)),
+        'jec-qa',
+      ),
+    );
   }
+  if (typeof values.disc === 'string') items.push(...(await loadDiscLawEvalItems({ root: values.disc })));
   for (const path of repeatedValues(values.benchmark))
     items.push(...(await readJsonlBenchmarkItems({ path })));
   if (items.length === 0)
     throw new UsageError(
-      'give the evaluation sets: --lawbench DIR, --questions FILE|DIR (DISC/JEC-QA), --benchmark FILE.jsonl',
+      'give the evaluation sets: --lawbench DIR, --disc DIR, --questions FILE|DIR (DISC/JEC-QA), --benchmark FILE.jsonl',
     );
   const tasks = new Set(items.map((item) => item.task));
   io.stderr(`benchmark: ${items.length} items in ${tasks.size} tasks\n`);
   return items;
+}
+
+/** `3 records overlap 2/500 items (n-gram 2, MinHash 1), e.g. record 4 ~ lawbench:3-3#17 (n-gram 100%)`. */
+export function formatTaskOverlap(task: TaskOverlap): string {
+  const [example] = task.examples;
+  const how = example.detectors
+    .map((detector) =>
+      detector === 'ngram'
+        ? `n-gram ${(example.coverage * 100).toFixed(0)}%`
+        : `MinHash ${example.similarity.toFixed(2)}`,
+    )
+    .join(', ');
+  return `${task.flaggedRecords} records overlap ${task.overlappedItems}/${task.items} items (n-gram ${task.byDetector.ngram}, MinHash ${task.byDetector.minhash}), e.g. record ${example.recordIndex} ~ ${example.itemId} (${how})`;
 }
 
 /** `lawgpt data decontaminate`: drop training records that overlap the evaluation sets, and report the overlaps. */
@@ -157,7 +179,15 @@ export async function runDecontaminate(values: Values, io: CommandIO): Promise<n
         ? []
         : (await statutes(values, io, signal)).articles().map((article) => article.text);
     const started = Date.now();
-    const index = createContaminationIndex({ items, ngram: integer(values.ngram, '--ngram'), ignore });
+    const index = createContaminationIndex({
+      items,
+      ngram: integer(values.ngram, '--ngram'),
+      ignore,
+      nearDuplicateThreshold:
+        values['no-minhash'] === true
+          ? false
+          : numberValue(values['min-similarity'], '--min-similarity', { min: 0 }),
+    });
     const report = decontaminate({
       records,
       index,
@@ -169,10 +199,11 @@ export async function runDecontaminate(values: Values, io: CommandIO): Promise<n
     });
     io.stderr('\n');
     await writeInstructionDataset({ records: report.clean, path: outputPath, format });
-    const flagged = report.flagged.map(({ index: position, record, matches }) => ({
+    const flagged = report.flagged.map(({ index: position, record, matches, detectors }) => ({
       index: position,
       instruction: record.instruction.slice(0, 200),
       provenance: record.provenance,
+      detectors,
       matches,
     }));
     const { clean: _clean, flagged: _flagged, ...summary } = report;
@@ -182,12 +213,13 @@ export async function runDecontaminate(values: Values, io: CommandIO): Promise<n
     );
     const lines = Object.entries(report.tasks)
       .filter(([, task]) => task.flaggedRecords > 0)
-      .map(
-        ([name, task]) =>
-          `  ${name}: ${task.flaggedRecords} records overlap ${task.overlappedItems}/${task.items} items, e.g. record ${task.examples[0].recordIndex} ~ ${task.examples[0].itemId} (${(task.examples[0].coverage * 100).toFixed(0)}%)`,
-      );
+      .map(([name, task]) => `  ${name}: ${formatTaskOverlap(task)}`);
+    const minhash =
+      report.nearDuplicateThreshold === false
+        ? 'MinHash off'
+        : `or MinHash similarity ≥ ${report.nearDuplicateThreshold}`;
     io.stdout(
-      `${report.clean.length} clean records → ${outputPath}; ${report.flagged.length} flagged of ${records.length} (${report.ngram}-grams, coverage ≥ ${report.minCoverage} or ≥ ${report.minSharedNgrams} shared; ${report.skippedItems.length} items too short to check) in ${((Date.now() - started) / 1000).toFixed(1)} s → ${reportPath}\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
+      `${report.clean.length} clean records → ${outputPath}; ${report.flagged.length} flagged of ${records.length} (${report.ngram}-grams, coverage ≥ ${report.minCoverage} or ≥ ${report.minSharedNgrams} shared, ${minhash}; ${report.skippedItems.length} items too short to check) in ${((Date.now() - started) / 1000).toFixed(1)} s → ${reportPath}\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
     );
     return 0;
   });

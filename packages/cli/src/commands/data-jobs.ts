@@ -1,5 +1,6 @@
 // The jobs behind `lawgpt data <subcommand>`: argument checks and wiring around @lawgpt/data-gen.
 import { join } from 'node:path';
+import { parseArticleLabel } from '@lawgpt/common';
 import {
   buildCorpus,
   buildDatasetCard,
@@ -32,12 +33,10 @@ const integer = (value: Values[string], flag: string) =>
 
 /** `133`, `133之一`, `133-1`, `第一百三十三条之一` → number and suffix. */
 function parseArticle(text: string): { number: number; suffix: number } {
-  const match = /^(?:第)?(\d+)(?:条)?(?:(?:之|-)(\d+|[一二三四五六七八九十]+))?$/.exec(text.trim());
-  if (!match) throw new UsageError(`--article expects 133, 133之一 or 133-1, got '${text}'`);
-  const suffixes = '一二三四五六七八九十';
-  const suffix =
-    match[2] === undefined ? 0 : /^\d+$/.test(match[2]) ? Number(match[2]) : suffixes.indexOf(match[2]) + 1;
-  return { number: Number(match[1]), suffix };
+  const article = parseArticleLabel(text);
+  if (!article)
+    throw new UsageError(`--article expects 133, 133之一, 133-1 or 第一百三十三条之一, got '${text}'`);
+  return article;
 }
 
 async function loadBase(values: Values, io: CommandIO, signal?: AbortSignal): Promise<KnowledgeBase> {

@@ -117,6 +117,20 @@ describe('lawgpt data', () => {
       suffix: 1,
       headings: ['第二编 分则', '第二章 危害公共安全罪'],
     });
+    const label = await run([
+      'kb',
+      '--laws',
+      laws,
+      '--law',
+      '刑法',
+      '--article',
+      '第九百零一条之一',
+      '--json',
+    ]);
+    expect(JSON.parse(label.stdout)).toEqual(JSON.parse(article.stdout));
+    await expect(run(['kb', '--laws', laws, '--law', '刑法', '--article', '第九百零一款'])).rejects.toThrow(
+      /--article expects/,
+    );
   });
 
   it('knowledge-instruct writes Alpaca JSON and a dataset card', async () => {

@@ -206,12 +206,18 @@ export const dataCommand: Command = {
       valueName: 'LIST',
       description: 'LawBench tasks, e.g. 1-2,3-6 (default all) [decontaminate]',
     },
+    disc: {
+      type: 'string',
+      valueName: 'DIR',
+      description:
+        'DISC-Law-Eval folder (objective/*.csv, subjective/*.json), a task per file [decontaminate]',
+    },
     benchmark: {
       type: 'string',
       multiple: true,
       valueName: 'FILE',
       description:
-        'Any JSONL evaluation set (question/input/instruction/text field) (repeatable) [decontaminate]',
+        'Any JSONL (or JSON array) evaluation set (question/input/instruction/text field) (repeatable) [decontaminate]',
     },
     ngram: {
       type: 'string',
@@ -231,6 +237,13 @@ export const dataCommand: Command = {
       default: '50',
       description: '…or this many of them [decontaminate]',
     },
+    'min-similarity': {
+      type: 'string',
+      valueName: 'X',
+      default: '0.3',
+      description: 'Also flag a record whose MinHash similarity to an item reaches X [decontaminate]',
+    },
+    'no-minhash': { type: 'boolean', description: 'Only the n-gram detector [decontaminate]' },
     report: {
       type: 'string',
       valueName: 'FILE',
@@ -244,7 +257,7 @@ export const dataCommand: Command = {
   self-instruct       Alpaca self-instruct in Chinese through an OpenAI-compatible teacher; resumable
   clean               Teacher rewrite/cleaning pass over instruction records; resumable
   exam                Exam questions → records: answer + explanation from BM25-retrieved articles, or a teacher; resumable
-  decontaminate       Drop records overlapping LawBench/DISC/any JSONL by character 13-grams; JSON report per task
+  decontaminate       Drop records overlapping LawBench/DISC/any JSONL (13-grams, MinHash); JSON report per task
 Examples:
   lawgpt data kb --laws ../shared/data/laws/md --law 刑法 --article 133之一
   lawgpt data knowledge-instruct --laws ../shared/data/laws/md --law 刑法 --law 民法典 \\
@@ -259,7 +272,7 @@ Examples:
   lawgpt data exam --questions ../shared/data/disc-law-eval/objective --laws ../shared/data/laws/md \\
       -o /tmp/lawgpt/exam.jsonl
   lawgpt data decontaminate --input /tmp/lawgpt/train.json --lawbench ../shared/data/lawbench \\
-      --laws ../shared/data/laws/md -o /tmp/lawgpt/train.clean.json
+      --disc ../shared/data/disc-law-eval --laws ../shared/data/laws/md -o /tmp/lawgpt/train.clean.json
 Self-instruct, clean and exam append record by record and resume when rerun; Ctrl-C stops them cleanly.`,
   async run(args, io) {
     const [subcommand] = args.positionals;

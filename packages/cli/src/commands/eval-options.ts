@@ -61,6 +61,10 @@ export interface EvalOptions {
   limit?: number;
   concurrency?: number;
   retries?: number;
+  /** run/disc with a local model: exit non-zero when its training_data.json overlaps the scored items. */
+  refuseContaminated: boolean;
+  /** Statute folder whose text is no evidence of contamination (LawBench 3-5 quotes 刑法 articles). */
+  laws?: string;
   /** One line each: deprecated spellings that were used. */
   warnings: string[];
 }
@@ -100,6 +104,8 @@ export function evalOptions({ positionals, values }: ParsedArgs): EvalOptions {
     limit: whole(values.limit, '--limit'),
     concurrency: numberValue(values.concurrency, '--concurrency', { integer: true, min: 1 }),
     retries: whole(values.retries, '--retries'),
+    refuseContaminated: values['refuse-contaminated'] === true,
+    laws: text(values.laws),
     warnings,
   };
   checkRequired(options);

@@ -11,6 +11,7 @@ import {
 } from '@lawgpt/eval';
 import { type CommandIO, UsageError } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
+import { checkEvalContamination } from './eval-contamination.js';
 import { openEvalModel } from './eval-model.js';
 import type { EvalOptions } from './eval-options.js';
 import { renderResults, writeReport } from './eval-report.js';
@@ -45,6 +46,7 @@ export async function scorePredictions(options: EvalOptions, io: CommandIO): Pro
 export async function runModel(options: EvalOptions, io: CommandIO): Promise<number> {
   const outputDir = required(options.runDir, '--out');
   const dataDir = required(options.data, '--data');
+  await checkEvalContamination(options, io);
   const { generator, local, close } = await openEvalModel({
     model: required(options.model, '--model'),
     prompts: 'chat',
@@ -93,6 +95,7 @@ export async function runModel(options: EvalOptions, io: CommandIO): Promise<num
 /** disc: DISC-Law-Eval's objective questions. */
 export async function runDisc(options: EvalOptions, io: CommandIO): Promise<number> {
   const dataDir = required(options.data, '--data');
+  await checkEvalContamination(options, io);
   const { generator, local, close } = await openEvalModel({
     model: required(options.model, '--model'),
     prompts: 'chat',

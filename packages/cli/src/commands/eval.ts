@@ -112,6 +112,16 @@ export const evalCommand: Command = {
       default: '4',
     },
     retries: { type: 'string', valueName: 'N', description: 'run: retries per failed request', default: '2' },
+    'refuse-contaminated': {
+      type: 'boolean',
+      description:
+        'run/disc with a local --model: exit 1 when its training_data.json (from lawgpt sft/pretrain) overlaps the scored items (default: warn)',
+    },
+    laws: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'run/disc: statute folder; statute text in training data is not counted as overlap',
+    },
   },
   details: `Examples (from the repository root, with ../shared):
   lawgpt eval lawbench --predictions ../shared/data/lawbench/predictions/zero_shot/GPT4 --data ../shared/data/lawbench

@@ -1,7 +1,8 @@
 // Batch mode of `lawgpt infer`: JSONL in, JSONL out, appended per batch to FILE.partial and renamed at the end;
 // a rerun skips the records already written.
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { appendJsonl, readJsonlJournal, writeFileAtomic } from '@lawgpt/common';
 import {
   type GenerateOptions,
   type GenerateResult,
@@ -36,9 +37,11 @@ export async function runBatch(
   const done = await readDone(existsSync(partialPath) ? partialPath : outputPath);
   // rewrite the finished records (dropping a torn last line) before appending to them; with none, leave no
   // .partial at all (the first finished batch creates it), so a failure never leaves an empty one
-  if (done.lines.length > 0) {
-    await writeFile(`${partialPath}.tmp`, done.lines.map((line) => `${line}\n`).join(''));
-    await rename(`${partialPath}.tmp`, partialPath);
+  if (done.records.length > 0) {
+    await writeFileAtomic({
+      path: partialPath,
+      data: done.records.map((record) => `${JSON.stringify(record)}\n`).join(''),
+    });
   } else {
     await rm(partialPath, { force: true });
   }
@@ -57,7 +60,7 @@ export async function runBatch(
   const messages = {
     finishing: 'finishing the current batch',
     stopped: () =>
-      `${done.lines.length + finished} records kept in ${partialPath}; rerun the same command to resume`,
+      `${done.records.length + finished} records kept in ${partialPath}; rerun the same command to resume`,
   };
   return runInterruptible('infer', io, messages, async (signal) => {
     for (const [index, group] of groups.entries()) {
@@ -69,7 +72,7 @@ export async function runBatch(
       const seed = (sampling.seed ?? DEFAULT_SEED) + index;
       const results = await generateGroup(model, tokenizer, group, { ...sampling, seed }).catch(
         (error: Error) => {
-          const kept = done.lines.length + finished;
+          const kept = done.records.length + finished;
           if (kept > 0)
             io.stderr(`${kept} records kept in ${partialPath}; rerun the same command to resume\n`);
           throw error;
@@ -79,16 +82,16 @@ export async function runBatch(
         if (done.ids.has(record.id)) return [];
         const result = results[position]!;
         return [
-          JSON.stringify({
+          {
             id: record.id,
             prompt: record.prompt,
             output: result.text,
             finish_reason: result.finishReason,
             tokens: result.tokenIds.length,
-          }),
+          },
         ];
       });
-      await appendFile(partialPath, lines.map((line) => `${line}\n`).join(''));
+      await appendJsonl({ path: partialPath, records: lines });
       finished += missing.length;
       tokens += results.reduce((sum, result) => sum + result.tokenIds.length, 0);
       const seconds = (performance.now() - started) / 1000;
@@ -150,20 +153,9 @@ async function readInput(path: string): Promise<BatchRecord[]> {
   return records;
 }
 
-/** Finished records of an earlier run; a torn last line (interrupted write) is dropped. */
-async function readDone(path: string): Promise<{ ids: Set<string>; lines: string[] }> {
-  if (!existsSync(path)) return { ids: new Set(), lines: [] };
-  const lines: string[] = [];
-  const ids = new Set<string>();
-  for (const raw of (await readFile(path, 'utf8')).split('\n')) {
-    try {
-      const json = JSON.parse(raw) as { id?: unknown };
-      if (typeof json?.id !== 'string') continue;
-      ids.add(json.id);
-      lines.push(raw);
-    } catch {
-      // an interrupted append: generate that record again
-    }
-  }
-  return { ids, lines };
+/** Finished records of an earlier run (those with an id); a torn last line (interrupted write) is cut off. */
+async function readDone(path: string): Promise<{ ids: Set<string>; records: Array<{ id: string }> }> {
+  const { records } = await readJsonlJournal<{ id?: unknown }>({ path });
+  const finished = records.filter((record): record is { id: string } => typeof record?.id === 'string');
+  return { ids: new Set(finished.map((record) => record.id)), records: finished };
 }

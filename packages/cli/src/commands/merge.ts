@@ -27,6 +27,7 @@ import { UsageError } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
 import { formatProgress } from '../progress.js';
 import { type CliTokenizer, checkTokenizerFits } from '../runtime.js';
+import { carryTrainingData } from './training-provenance.js';
 
 const dtypes: FloatDtype[] = ['F32', 'F16', 'BF16'];
 const ggufTypes: ExportGgufDtype[] = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0'];
@@ -188,6 +189,7 @@ async function merge(options: MergeOptions, io: CommandIO, signal: AbortSignal, 
         io.stderr(
           'merge: no chat_template in the tokenizer, adapter or model folder; lawgpt serve will warn\n',
         );
+      await carryTrainingData([options.adapter, options.model], options.output);
       io.stdout(`${what} ${options.output} (${files.length} files, ${options.dtype})\n`);
     }
   } finally {

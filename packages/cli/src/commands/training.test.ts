@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,22 @@ const texts = [
   '诈骗公私财物，数额较大的，处三年以下有期徒刑。',
 ];
 let root: string;
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+const trainedOn = async (dir: string) =>
+  JSON.parse(await readFile(join(dir, 'training_data.json'), 'utf8')) as {
+    command: string;
+    files: {
+      path: string;
+      sha256: string;
+      records: number;
+      weight?: number;
+      stage?: string;
+      from?: string;
+    }[];
+  };
 
 async function run(argv: string[], onStderr?: (text: string) => void) {
   const out: string[] = [];
@@ -71,6 +88,9 @@ describe('lawgpt pretrain / sft / merge / infer', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/resizing the vocabulary \d+ → \d+/);
+    expect((await trainedOn(join(root, 'pretrain'))).files).toMatchObject([
+      { path: join(root, 'corpus.jsonl'), records: texts.length },
+    ]);
     expect(result.stderr).toMatch(/pretrain 3\/3 \(100%\) loss [\d.]+/);
     const config = JSON.parse(await readFile(join(root, 'pretrain/adapter_config.json'), 'utf8'));
     expect(config.modules_to_save).toEqual(['embed_tokens', 'lm_head']);
@@ -107,6 +127,13 @@ describe('lawgpt pretrain / sft / merge / infer', () => {
     ]);
     expect(merge.code, merge.stderr).toBe(0);
     expect(merge.stdout).toMatch(/merged 2 LoRA modules/);
+    // provenance: what the adapter was trained on, carried into the merged model
+    const trained = await trainedOn(join(root, 'sft'));
+    expect(trained).toMatchObject({ format: 'lawgpt-training-data', version: 1, command: 'sft' });
+    expect(trained.files).toEqual([
+      { path: join(root, 'sft.json'), sha256: await sha256(join(root, 'sft.json')), records: 1 },
+    ]);
+    expect(await trainedOn(join(root, 'merged'))).toEqual(trained);
     const prompt = ['--prompt', '盗窃', '--max-new-tokens', '8', '--backend', 'cpu'];
     const unmerged = await run([
       'infer',
@@ -219,6 +246,30 @@ describe('lawgpt sft: weighted --data, --stages, --init-adapter', () => {
     expect(second.settings).toMatchObject({ learningRate: 5e-3, schedule: 'constant', totalSteps: 3 });
     expect(second.settings.initAdapterSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(existsSync(join(root, 'two/stage-2-legal/tokenizer_config.json'))).toBe(true);
+    // provenance: each stage lists the files of the stages before it, then its own, with weights and stages
+    const [legal, general] = [join(root, 'legal.json'), join(root, 'general.json')];
+    const staged = await trainedOn(join(root, 'two/stage-2-legal'));
+    expect(staged.files).toEqual([
+      {
+        path: legal,
+        sha256: await sha256(legal),
+        records: 3,
+        weight: 0.7,
+        stage: 'stage-1-mixed',
+        from: join(root, 'two/stage-1-mixed'),
+      },
+      {
+        path: general,
+        sha256: await sha256(general),
+        records: 2,
+        weight: 0.3,
+        stage: 'stage-1-mixed',
+        from: join(root, 'two/stage-1-mixed'),
+      },
+      { path: legal, sha256: await sha256(legal), records: 3, stage: 'stage-2-legal' },
+    ]);
+    expect((await trainedOn(join(root, 'two/stage-1-mixed'))).files).toHaveLength(2);
+    expect(await trainedOn(join(root, 'two'))).toEqual(staged);
 
     // Ctrl-C after stage 2's first step, then the same command again
     const stopped = await run(args('--stages', file, '--output', join(root, 'two-b')), (text) => {
@@ -250,6 +301,11 @@ describe('lawgpt sft: weighted --data, --stages, --init-adapter', () => {
       ),
     );
     expect(again.code, again.stderr).toBe(0);
+    expect((await trainedOn(join(root, 'chained'))).files.map((f) => [f.path, f.stage, f.from])).toEqual([
+      [legal, 'stage-1-mixed', join(root, 'two/stage-1-mixed')],
+      [general, 'stage-1-mixed', join(root, 'two/stage-1-mixed')],
+      [legal, undefined, undefined],
+    ]);
     for (const dir of ['two-b/stage-2-legal', 'chained']) {
       const [a, b] = await Promise.all(
         [join(root, 'two/stage-2-legal'), join(root, dir)].map((d) =>

@@ -17,6 +17,7 @@ import { commaList, dtypeValue, numberValue } from '../option-values.js';
 import { type CliTokenizer, checkTokenizerFits, loadModelTokenizer } from '../runtime.js';
 import { DEFAULT_SEED, seedOption } from '../seed.js';
 import { readTrainingPlan } from './training-plan.js';
+import { saveTrainingData, writeTrainingData } from './training-provenance.js';
 import { runStage, stageAdapter } from './training-run.js';
 
 /** A number option by name (`undefined` when absent). */
@@ -130,7 +131,8 @@ type ExampleBuilder = (
 /**
  * Build, run and report a training job — one stage, or with `--stages` each stage in turn from the last one's
  * adapter (finished stages are skipped, an interrupted one resumes); `buildExamples` turns data files into
- * examples, `afterStage` completes each output folder. Every option is checked before the model loads.
+ * examples, `afterStage` completes each output folder, which also gets a `training_data.json` (files, SHA-256,
+ * `countRecords`, weights, stages). Every option is checked before the model loads.
  */
 export async function runTraining(
   args: ParsedArgs,
@@ -138,6 +140,7 @@ export async function runTraining(
   label: string,
   buildExamples: ExampleBuilder,
   afterStage?: (outputDir: string) => Promise<unknown>,
+  countRecords: (path: string) => Promise<number> = async () => 0,
 ) {
   const { values } = args;
   const plan = await readTrainingPlan(values);
@@ -196,6 +199,16 @@ export async function runTraining(
     if (code !== 0 || !result) return code;
     await tokenizer.save(outputDir);
     await afterStage?.(outputDir);
+    const trained = await writeTrainingData({
+      outputDir,
+      command: label,
+      stage,
+      staged: plan.staged,
+      startedFrom: [modelDir, initAdapter],
+      countRecords,
+    });
+    if (plan.staged && index === plan.stages.length - 1)
+      await saveTrainingData(values.output as string, trained);
     io.stdout(
       result.alreadyFinished
         ? `${stageLabel}: already finished: ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${outputDir}` +
@@ -227,13 +240,20 @@ export const pretrainCommand: Command = {
     'Ctrl-C (or SIGTERM) finishes the step, saves a checkpoint and exits 130; the same command resumes exactly.',
   run(args, io) {
     const blockSize = numberValue(args.values['block-size'], '--block-size', { integer: true, min: 2 });
-    return runTraining(args, io, 'pretrain', async (tokenizer, _values, files) => {
-      const texts = (await Promise.all(files.map((file) => readPretrainingTexts(file)))).flat();
-      const examples = packTexts(texts, { tokenizer, blockSize });
-      if (examples.length === 0)
-        throw new UsageError(`${files.join(', ')}: shorter than one block; lower --block-size`);
-      return examples;
-    });
+    return runTraining(
+      args,
+      io,
+      'pretrain',
+      async (tokenizer, _values, files) => {
+        const texts = (await Promise.all(files.map((file) => readPretrainingTexts(file)))).flat();
+        const examples = packTexts(texts, { tokenizer, blockSize });
+        if (examples.length === 0)
+          throw new UsageError(`${files.join(', ')}: shorter than one block; lower --block-size`);
+        return examples;
+      },
+      undefined,
+      async (file) => (await readPretrainingTexts(file)).length,
+    );
   },
 };
 
@@ -288,8 +308,13 @@ export const sftCommand: Command = {
       );
     };
     // the prompt format trained with, as the HF chat_template serve / infer / eval (and vLLM, llama.cpp) read
-    return runTraining(args, io, 'sft', build, (dir) =>
-      saveChatTemplate({ dir, template: toChatTemplate(template) }),
+    return runTraining(
+      args,
+      io,
+      'sft',
+      build,
+      (dir) => saveChatTemplate({ dir, template: toChatTemplate(template) }),
+      async (file) => (await readInstructionData(file)).length,
     );
   },
 };

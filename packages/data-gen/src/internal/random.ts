@@ -1,14 +1,7 @@
+import { mulberry32 } from '@lawgpt/common';
+
 /** Seeded PRNG (mulberry32): a function returning floats in [0, 1). Same seed → same sequence. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const createRandom: (seed: number) => () => number = mulberry32;
 
 /** Fisher–Yates shuffle of a copy of `items`. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@lawgpt/common';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend.js';
 import { hasNativeAddon } from '../kernels/internal/native-addon.js';
@@ -14,19 +15,8 @@ import { storedMatMul, storedMatMulTransposed } from './stored-matmul.js';
 import { WEIGHT_FORMATS, type WeightFormat } from './weight-format.js';
 import { weightStore } from './weight-store.js';
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function values(count: number, seed: number, scale = 1): Float32Array {
-  const next = random(seed);
+  const next = mulberry32(seed);
   return Float32Array.from({ length: count }, () => (next() * 2 - 1) * scale);
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { describeReadError } from '@lawgpt/common';
 import { EvalFileError } from '../errors.js';
 
 /**
@@ -9,13 +10,7 @@ export async function readText(path: string, what = 'file'): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'EISDIR'
-        ? 'is a folder'
-        : code === 'ENOENT'
-          ? 'does not exist'
-          : `cannot be read (${code ?? (error as Error).message})`;
+    const { reason } = describeReadError(error);
     throw new EvalFileError(`${path}: ${reason}; expected the ${what}`, path);
   }
 }

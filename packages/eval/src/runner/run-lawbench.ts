@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendJsonl, readJsonlJournal } from '@lawgpt/common';
 import { EvalOptionError } from '../errors.js';
 import {
   type LawBenchPrediction,
@@ -149,7 +150,7 @@ export async function runLawBench(options: RunLawBenchOptions): Promise<RunLawBe
           baseDelayMs: retryDelayMs,
           signal,
         });
-        await appendFile(journal, `${JSON.stringify({ index, prediction })}\n`);
+        await appendJsonl({ path: journal, records: [{ index, prediction }] });
         finished.set(index, prediction);
         generated += 1;
         report();
@@ -168,18 +169,13 @@ export async function runLawBench(options: RunLawBenchOptions): Promise<RunLawBe
   return { predictionsDir: outputDir, generated, results };
 }
 
+/** Items finished by an earlier run; a torn or malformed line is skipped, so that item is asked again. */
 async function readJournal(path: string): Promise<Map<number, string>> {
+  const { records } = await readJsonlJournal<{ index?: unknown; prediction?: unknown }>({ path });
   const finished = new Map<number, string>();
-  if (!existsSync(path)) return finished;
-  for (const line of (await readFile(path, 'utf8')).split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const entry = JSON.parse(line) as { index: number; prediction: string };
-      if (Number.isInteger(entry.index) && typeof entry.prediction === 'string')
-        finished.set(entry.index, entry.prediction);
-    } catch {
-      // A line cut short by an interrupted write: that item is simply asked again.
-    }
+  for (const record of records) {
+    const { index, prediction } = record ?? {};
+    if (Number.isInteger(index) && typeof prediction === 'string') finished.set(index as number, prediction);
   }
   return finished;
 }

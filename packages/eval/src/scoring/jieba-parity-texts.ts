@@ -4,19 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-type Random = () => number;
-
-/** mulberry32: floats in [0, 1), same seed → same sequence. */
-function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), state | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as createRandom, type Rng as Random } from '@lawgpt/common';
 
 const int = (random: Random, min: number, max: number): number =>
   min + Math.floor(random() * (max - min + 1));

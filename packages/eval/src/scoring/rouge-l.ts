@@ -1,7 +1,11 @@
+import { lcsLength } from '@lawgpt/common';
 import { pyRstrip, pySplitWhitespace, pyStrip } from '../internal/python-text.js';
 import type { LawBenchPrediction } from '../lawbench-predictions.js';
 import { jiebaCut } from './jieba-segmenter.js';
 import { mean, type TaskScore } from './task-score.js';
+
+/** The LCS core, shared with data-gen (rouge_chinese's LCS is the plain token-equality one). */
+export { lcsLength };
 
 const SENTENCE_RULES: Array<[RegExp, string]> = [
   [/([。！？?])([^”’])/gu, '$1\n$2'],
@@ -24,21 +28,6 @@ export function rougeTokens(text: string): string[] {
     for (const token of pySplitWhitespace(sentence).join(' ').split(' ')) tokens.push(token);
   }
   return tokens;
-}
-
-/** Length of the longest common subsequence of two token lists. */
-export function lcsLength(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  let previous = new Uint32Array(b.length + 1);
-  let current = new Uint32Array(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    const token = a[i - 1];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = token === b[j - 1] ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
-    }
-    [previous, current] = [current, previous];
-  }
-  return previous[b.length];
 }
 
 /** ROUGE-L F of two space-segmented texts, as rouge_chinese 1.0.3 computes it. */

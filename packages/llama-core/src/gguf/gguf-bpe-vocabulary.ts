@@ -1,3 +1,4 @@
+import { BYTE_LEVEL_ALPHABET } from '@lawgpt/common';
 import { GgufError, InputError } from '../errors.js';
 import type { GgufFile } from './gguf-reader.js';
 import type { GgufValue } from './gguf-types.js';
@@ -30,17 +31,6 @@ export interface GgufBpeVocabulary {
   chatTemplate?: string;
 }
 
-/** GPT-2's byte-level alphabet (`bytes_to_unicode`): the character of each byte. */
-function byteAlphabet(): string[] {
-  const chars: string[] = [];
-  let extra = 0;
-  for (let byte = 0; byte < 256; byte++) {
-    const printable = (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || byte >= 0xae;
-    chars.push(String.fromCharCode(printable ? byte : 0x100 + extra++));
-  }
-  return chars;
-}
-
 /**
  * A valid `gpt2` vocabulary for a model without a tokenizer (random models, tests): the 256 byte pieces as ids
  * 0–255 (byte order), then unused `[PAD<id>]` ids; no merges, pre-tokenizer `qwen2`. llama.cpp loads it and
@@ -50,7 +40,7 @@ export function placeholderBpeVocabulary({ vocabSize }: { vocabSize: number }): 
   if (!Number.isInteger(vocabSize) || vocabSize < 256) {
     throw new InputError('vocabSize', 'an integer >= 256 (the 256 byte pieces)', vocabSize);
   }
-  const tokens = byteAlphabet();
+  const tokens = [...BYTE_LEVEL_ALPHABET]; // GPT-2's byte-level alphabet, in byte order
   const tokenTypes: number[] = tokens.map(() => GGUF_TOKEN_TYPES.normal);
   for (let id = 256; id < vocabSize; id++) {
     tokens.push(`[PAD${id}]`);

@@ -1,5 +1,5 @@
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open } from 'node:fs/promises';
+import { replaceFileAtomic } from '@lawgpt/common';
 import { rowBytes, weightStore } from '@lawgpt/engine';
 import { GgufError } from '../errors.js';
 import { f32ToBf16, f32ToF16 } from '../safetensors/dtype.js';
@@ -90,40 +90,38 @@ export async function writeGguf({
   }
   const header = encodeHeader(path, pairs, tensors, effectiveAlignment);
   const totalBytes = header.dataStart + header.dataSize;
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  let handle: FileHandle | undefined;
-  try {
-    signal?.throwIfAborted();
-    handle = await open(temporary, 'w');
-    await handle.write(header.bytes, 0, header.bytes.length, 0);
-    let position = header.dataStart;
-    for (const [index, tensor] of tensors.entries()) {
-      signal?.throwIfAborted();
-      const bytes = tensor.bytes
-        ? checkBytes(path, tensor, await tensor.bytes())
-        : encodeTensor(path, tensor, await tensor.data!());
-      await handle.write(bytes, 0, bytes.length, position);
-      position += align(bytes.length, effectiveAlignment);
-      onProgress?.({
-        tensors: index + 1,
-        totalTensors: tensors.length,
-        bytes: position,
-        totalBytes,
-        tensor: tensor.name,
-      });
-    }
-    // Trailing padding of the last tensor, so the data section is a whole number of aligned blocks.
-    await handle.truncate(totalBytes);
-    await handle.close();
-    handle = undefined;
-    signal?.throwIfAborted();
-    await rename(temporary, path);
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await replaceFileAtomic({
+    path,
+    signal,
+    write: async (temporary) => {
+      const handle = await open(temporary, 'w');
+      try {
+        await handle.write(header.bytes, 0, header.bytes.length, 0);
+        let position = header.dataStart;
+        for (const [index, tensor] of tensors.entries()) {
+          signal?.throwIfAborted();
+          const bytes = tensor.bytes
+            ? checkBytes(path, tensor, await tensor.bytes())
+            : encodeTensor(path, tensor, await tensor.data!());
+          await handle.write(bytes, 0, bytes.length, position);
+          position += align(bytes.length, effectiveAlignment);
+          onProgress?.({
+            tensors: index + 1,
+            totalTensors: tensors.length,
+            bytes: position,
+            totalBytes,
+            tensor: tensor.name,
+          });
+        }
+        // Trailing padding of the last tensor, so the data section is a whole number of aligned blocks.
+        await handle.truncate(totalBytes);
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw error;
+      }
+      await handle.close();
+    },
+  });
   return { path, tensors: tensors.length, bytes: totalBytes };
 }
 

@@ -1,5 +1,6 @@
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { replaceFileAtomic, writeFileAtomic } from '@lawgpt/common';
 import { InputError } from '../errors.js';
 import { INDEX_FILE, SINGLE_FILE } from './checkpoint.js';
 import { DTYPE_BYTES, type FloatDtype, f32ToBf16, f32ToF16 } from './dtype.js';
@@ -27,33 +28,34 @@ export async function writeSafetensors(
   { dtype = 'F32', metadata = { format: 'pt' } }: WriteSafetensorsOptions = {},
 ): Promise<void> {
   const header = buildHeader(tensors, dtype, metadata);
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const handle = await open(temporary, 'w');
-  try {
-    const prefix = new Uint8Array(8);
-    new DataView(prefix.buffer).setBigUint64(0, BigInt(header.length), true);
-    await handle.write(prefix);
-    await handle.write(header);
-    for (const tensor of tensors) {
-      const values = typeof tensor.data === 'function' ? await tensor.data() : tensor.data;
-      const expected = elementCount(tensor.shape);
-      if (values.length !== expected) {
-        throw new InputError(
-          `tensors["${tensor.name}"].data`,
-          `${expected} values for shape [${tensor.shape}]`,
-          `${values.length} values`,
-        );
+  await replaceFileAtomic({
+    path,
+    write: async (temporary) => {
+      const handle = await open(temporary, 'w');
+      try {
+        const prefix = new Uint8Array(8);
+        new DataView(prefix.buffer).setBigUint64(0, BigInt(header.length), true);
+        await handle.write(prefix);
+        await handle.write(header);
+        for (const tensor of tensors) {
+          const values = typeof tensor.data === 'function' ? await tensor.data() : tensor.data;
+          const expected = elementCount(tensor.shape);
+          if (values.length !== expected) {
+            throw new InputError(
+              `tensors["${tensor.name}"].data`,
+              `${expected} values for shape [${tensor.shape}]`,
+              `${values.length} values`,
+            );
+          }
+          await handle.write(encode(values, dtype));
+        }
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw error;
       }
-      await handle.write(encode(values, dtype));
-    }
-    await handle.close();
-    await rename(temporary, path);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temporary, { force: true });
-    throw error;
-  }
+      await handle.close();
+    },
+  });
 }
 
 function buildHeader(
@@ -129,13 +131,10 @@ export async function writeCheckpoint(
     for (const tensor of shard) weightMap[tensor.name] = names[index];
   }
   const totalSize = tensors.reduce((sum, tensor) => sum + bytesOf(tensor), 0);
-  const indexPath = join(dir, INDEX_FILE);
-  const temporary = `${indexPath}.tmp-${process.pid}`;
-  await writeFile(
-    temporary,
-    `${JSON.stringify({ metadata: { total_size: totalSize }, weight_map: weightMap }, null, 2)}\n`,
-  );
-  await rename(temporary, indexPath);
+  await writeFileAtomic({
+    path: join(dir, INDEX_FILE),
+    data: `${JSON.stringify({ metadata: { total_size: totalSize }, weight_map: weightMap }, null, 2)}\n`,
+  });
   await rm(join(dir, SINGLE_FILE), { force: true });
   return [...names, INDEX_FILE];
 }

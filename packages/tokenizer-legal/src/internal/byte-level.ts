@@ -1,23 +1,10 @@
-/**
- * GPT-2's byte-level alphabet: every byte is written as one printable character (`bytes_to_unicode`):
- * the printable Latin-1 bytes `!`..`~`, `¡`..`¬`, `®`..`ÿ` stand for themselves, the other 68 bytes become
- * U+0100 + n in byte order (space → `Ġ`, `\n` → `Ċ`).
- */
-/** Character of each byte. */
-export const BYTE_TO_CHAR: readonly string[] = buildAlphabet();
+import { BYTE_LEVEL_ALPHABET } from '@lawgpt/common';
+
+/** Character of each byte in GPT-2's byte-level alphabet (`bytes_to_unicode`; space → `Ġ`, `\n` → `Ċ`). */
+export const BYTE_TO_CHAR: readonly string[] = BYTE_LEVEL_ALPHABET;
 /** Byte of each alphabet character code (< 0x144), or -1. */
 const CHAR_TO_BYTE = new Int16Array(0x144).fill(-1);
 for (let byte = 0; byte < 256; byte++) CHAR_TO_BYTE[BYTE_TO_CHAR[byte].charCodeAt(0)] = byte;
-
-function buildAlphabet(): string[] {
-  const chars = new Array<string>(256);
-  let extra = 0;
-  for (let byte = 0; byte < 256; byte++) {
-    const printable = (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || byte >= 0xae;
-    chars[byte] = String.fromCharCode(printable ? byte : 0x100 + extra++);
-  }
-  return chars;
-}
 
 const encoder = new TextEncoder();
 
