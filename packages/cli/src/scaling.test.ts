@@ -1,16 +1,17 @@
 // docs/scaling.md: evaluation and data generation sent to an OpenAI-compatible cluster (vLLM, SGLang) keep
-// `--concurrency N` requests in flight. The commands of the doc run against a local stand-in server (data-gen's
-// test teacher, which counts the requests it holds at once) that answers each request after a delay, so the
-// requests a command sends together pile up there.
+// `--concurrency N` requests in flight. The commands of the doc run against a local stand-in server
+// (`startFakeOpenAI` of @lawgpt/test-helpers, which counts the requests it holds at once) that answers each
+// request after a delay, so the requests a command sends together pile up there.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completionBody,
+  type FakeReply,
   selfInstructReply,
-  startFakeTeacher,
-} from '../../data-gen/src/internal/fake-teacher.js';
+  startFakeOpenAI,
+} from '@lawgpt/test-helpers/openai-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main.js';
 
 const ITEMS = 9;
@@ -46,7 +47,7 @@ function answer(messages: Array<{ role: string; content: string }>): string {
 
 /** Runs `lawgpt ...argv` against a fresh stand-in server; the most requests it held at once, and how many came. */
 async function inFlight(argv: (baseUrl: string) => string[]) {
-  const server = await startFakeTeacher(({ body }) => ({
+  const server = await startFakeOpenAI(({ body }) => ({
     body: completionBody(answer(body.messages ?? [])),
     delayMs: DELAY_MS,
   }));
@@ -137,4 +138,44 @@ describe('docs/scaling.md: --concurrency N keeps N requests in flight on an Open
       expect((await readFile(output, 'utf8')).trim().split('\n')).toHaveLength(4 * concurrency);
     });
   }
+});
+
+describe('lawgpt eval run --retries N: failed requests are asked again only where a retry can succeed', () => {
+  /** Runs `eval run` with `--retries` against a server answering `reply(index)`; exit code, stderr, requests. */
+  async function evalRun(retries: number, reply: (index: number) => FakeReply) {
+    const server = await startFakeOpenAI(({ index }) => reply(index));
+    const err: string[] = [];
+    const io = { stdout: () => {}, stderr: (text: string) => err.push(text) };
+    const out = join(dir, `retries-${retries}-${Date.now()}`);
+    try {
+      const argv = ['eval', 'run', '--base-url', server.baseUrl, '--model', 'served-model', '--api-key', 'k'];
+      argv.push('--data', join(dir, 'lawbench'), '--out', out, '--tasks', '1-2', '--concurrency', '1');
+      const code = await main([...argv, '--retries', String(retries)], io);
+      return { code, stderr: err.join(''), requests: server.requests.length, out };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('--retries 1: a 503 (with Retry-After) is asked again and the run completes', async () => {
+    const run = await evalRun(1, (index) =>
+      index === 0
+        ? { status: 503, body: { error: 'busy' }, headers: { 'retry-after': '0.01' } }
+        : { body: completionBody('A') },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.requests).toBe(ITEMS + 1);
+    expect(Object.keys(JSON.parse(await readFile(join(run.out, '1-2.json'), 'utf8')))).toHaveLength(ITEMS);
+  });
+
+  it('--retries 0: the first 503 fails the run; --retries 3: a 400 is not asked again', async () => {
+    const busy = await evalRun(0, () => ({ status: 503, body: { error: 'busy' } }));
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toMatch(/HTTP 503/);
+    expect(busy.requests).toBe(1);
+    const bad = await evalRun(3, () => ({ status: 400, body: { error: 'bad request' } }));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/HTTP 400/);
+    expect(bad.requests).toBe(1);
+  });
 });

@@ -21,5 +21,15 @@ export { appendJsonl, readJsonlJournal } from './jsonl-journal.js';
 export { lcsLength } from './lcs-length.js';
 export type { Rng } from './mulberry32.js';
 export { mulberry32 } from './mulberry32.js';
+export type {
+  OpenAIChat,
+  OpenAIChatCompletion,
+  OpenAIChatMessage,
+  OpenAIChatOptions,
+  OpenAIChatRequest,
+  OpenAIFailure,
+  OpenAIRetryInfo,
+} from './openai-chat.js';
+export { createOpenAIChat, OpenAIRequestError } from './openai-chat.js';
 export type { ReadErrorReason } from './read-error.js';
 export { describeReadError } from './read-error.js';

@@ -1,9 +1,9 @@
+import { completionBody, type FakeOpenAI, startFakeOpenAI } from '@lawgpt/test-helpers/openai-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatClient } from './chat-client.js';
 import { DataGenAbortError, TeacherHttpError, TeacherUnreachableError } from './errors.js';
-import { completionBody, type FakeTeacher, startFakeTeacher } from './internal/fake-teacher.js';
 
-let teacher: FakeTeacher | undefined;
+let teacher: FakeOpenAI | undefined;
 afterEach(async () => {
   await teacher?.close();
   teacher = undefined;
@@ -13,7 +13,7 @@ const messages = [{ role: 'user' as const, content: '你好' }];
 
 describe('createChatClient against a real HTTP endpoint on 127.0.0.1', () => {
   it('sends model, messages and the API key, and returns the first choice', async () => {
-    teacher = await startFakeTeacher(() => ({ body: completionBody('您好！', 'stop') }));
+    teacher = await startFakeOpenAI(() => ({ body: completionBody('您好！', 'stop') }));
     const client = createChatClient({
       baseUrl: `${teacher.baseUrl}/`,
       apiKey: 'sk-test',
@@ -36,7 +36,7 @@ describe('createChatClient against a real HTTP endpoint on 127.0.0.1', () => {
   });
 
   it('retries a 429 with backoff (honouring Retry-After) and then succeeds', async () => {
-    teacher = await startFakeTeacher(({ index }) =>
+    teacher = await startFakeOpenAI(({ index }) =>
       index === 0
         ? { status: 429, body: { error: 'rate limited' }, headers: { 'retry-after': '0.05' } }
         : { body: completionBody('好') },
@@ -55,7 +55,7 @@ describe('createChatClient against a real HTTP endpoint on 127.0.0.1', () => {
   });
 
   it('retries a timed-out attempt, and gives up with TeacherUnreachableError when every attempt times out', async () => {
-    teacher = await startFakeTeacher(({ index }) => ({
+    teacher = await startFakeOpenAI(({ index }) => ({
       body: completionBody('迟到'),
       delayMs: index === 0 ? 1000 : 0,
     }));
@@ -68,7 +68,7 @@ describe('createChatClient against a real HTTP endpoint on 127.0.0.1', () => {
     });
     expect((await client.complete({ messages })).attempts).toBe(2);
     await teacher.close();
-    teacher = await startFakeTeacher(() => ({ body: completionBody('太慢'), delayMs: 1000 }));
+    teacher = await startFakeOpenAI(() => ({ body: completionBody('太慢'), delayMs: 1000 }));
     const slow = createChatClient({
       baseUrl: teacher.baseUrl,
       model: 'm',
@@ -82,7 +82,7 @@ describe('createChatClient against a real HTTP endpoint on 127.0.0.1', () => {
   });
 
   it('throws TeacherHttpError at once on 401 and after the retries on 503', async () => {
-    teacher = await startFakeTeacher(({ body }) => ({
+    teacher = await startFakeOpenAI(({ body }) => ({
       status: body.model === 'bad-key' ? 401 : 503,
       body: { error: 'no' },
     }));
@@ -109,7 +109,7 @@ describe('createChatClient against a real HTTP endpoint on 127.0.0.1', () => {
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {
-    teacher = await startFakeTeacher(() => ({ body: completionBody('好'), delayMs: 40 }));
+    teacher = await startFakeOpenAI(() => ({ body: completionBody('好'), delayMs: 40 }));
     const client = createChatClient({ baseUrl: teacher.baseUrl, model: 'm', concurrency: 2 });
     await Promise.all(Array.from({ length: 6 }, () => client.complete({ messages })));
     expect(teacher.requests).toHaveLength(6);
@@ -139,7 +139,7 @@ describe('createChatClient against a real HTTP endpoint on 127.0.0.1', () => {
     });
     expect((await injected.complete({ messages })).content).toBe('注入');
     expect(urls).toEqual(['http://teacher.invalid/v1/chat/completions']);
-    teacher = await startFakeTeacher(() => ({ body: completionBody('慢'), delayMs: 2000 }));
+    teacher = await startFakeOpenAI(() => ({ body: completionBody('慢'), delayMs: 2000 }));
     const controller = new AbortController();
     const client = createChatClient({ baseUrl: teacher.baseUrl, model: 'm', signal: controller.signal });
     setTimeout(() => controller.abort(), 50);

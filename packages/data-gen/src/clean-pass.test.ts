@@ -1,14 +1,14 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { completionBody, type FakeOpenAI, startFakeOpenAI } from '@lawgpt/test-helpers/openai-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatClient } from './chat-client.js';
 import { cleanInstructions, parseCleanAnswer } from './clean-pass.js';
 import { DataGenAbortError } from './errors.js';
 import type { InstructionRecord } from './instruction-record.js';
-import { completionBody, type FakeTeacher, startFakeTeacher } from './internal/fake-teacher.js';
 
-let teacher: FakeTeacher | undefined;
+let teacher: FakeOpenAI | undefined;
 afterEach(async () => {
   await teacher?.close();
   teacher = undefined;
@@ -24,7 +24,7 @@ const records: InstructionRecord[] = Array.from({ length: 10 }, (_, index) => ({
 
 /** Rewrites 错别字 → 正确用字, asks to drop 删除我, answers garbage to 乱码. */
 async function startCleaner(onRequest?: (index: number) => void, delayMs = 0) {
-  teacher = await startFakeTeacher(({ body, index }) => {
+  teacher = await startFakeOpenAI(({ body, index }) => {
     onRequest?.(index);
     const record = JSON.parse(body.messages?.[1].content ?? '{}') as InstructionRecord;
     let answer: string;

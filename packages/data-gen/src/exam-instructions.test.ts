@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { completionBody, type FakeOpenAI, startFakeOpenAI } from '@lawgpt/test-helpers/openai-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createArticleRetriever } from './article-retriever.js';
 import { createChatClient, type RetryInfo } from './chat-client.js';
@@ -10,7 +11,6 @@ import { statedAnswer } from './exam-explanation.js';
 import { buildExamInstructions } from './exam-instructions.js';
 import { type ExamQuestion, readExamQuestions } from './exam-questions.js';
 import type { InstructionRecord } from './instruction-record.js';
-import { completionBody, type FakeTeacher, startFakeTeacher } from './internal/fake-teacher.js';
 import { SAMPLE_CIVIL_LAW, SAMPLE_CRIMINAL_LAW } from './internal/sample-statutes.js';
 import { createKnowledgeBase, loadKnowledgeBase } from './knowledge-base.js';
 
@@ -135,7 +135,7 @@ describe('exam questions → instruction records without a teacher', () => {
   if (!existsSync(shared)) console.log(`skipped the DISC-Law-Eval run: ${shared} is absent`);
 });
 
-let teacher: FakeTeacher | undefined;
+let teacher: FakeOpenAI | undefined;
 afterEach(async () => {
   await teacher?.close();
   teacher = undefined;
@@ -151,7 +151,7 @@ function teacherReply(prompt: string, questionLine: string): string {
 
 async function startTeacher(options: { faults?: boolean; onRequest?: (index: number) => void } = {}) {
   const seen = new Map<string, number>();
-  teacher = await startFakeTeacher(({ body, index }) => {
+  teacher = await startFakeOpenAI(({ body, index }) => {
     options.onRequest?.(index);
     const prompt = body.messages?.map((message) => message.content).join('\n') ?? '';
     const id = /^(.*？)$/m.exec(prompt)?.[1] ?? '';

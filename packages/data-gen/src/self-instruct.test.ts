@@ -1,17 +1,17 @@
 import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  completionBody,
+  type FakeOpenAI,
+  selfInstructReply,
+  startFakeOpenAI,
+} from '@lawgpt/test-helpers/openai-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatClient } from './chat-client.js';
 import { DataGenAbortError, DataGenParseError } from './errors.js';
 import { filterTask } from './instruction-filter.js';
 import type { InstructionRecord } from './instruction-record.js';
-import {
-  completionBody,
-  type FakeTeacher,
-  selfInstructReply,
-  startFakeTeacher,
-} from './internal/fake-teacher.js';
 import { rougeLText } from './rouge-l.js';
 import { runSelfInstruct, type SelfInstructProgress } from './self-instruct.js';
 import { buildSelfInstructPrompt, parseNumberedTasks, parseSeedTasks } from './self-instruct-prompt.js';
@@ -41,7 +41,7 @@ const SEEDS = [
   .map((seed) => JSON.stringify(seed))
   .join('\n');
 
-let teacher: FakeTeacher | undefined;
+let teacher: FakeOpenAI | undefined;
 afterEach(async () => {
   await teacher?.close();
   teacher = undefined;
@@ -50,7 +50,7 @@ afterEach(async () => {
 async function startSelfInstructTeacher(
   options: { onRequest?: (index: number) => void; delayMs?: number } = {},
 ) {
-  teacher = await startFakeTeacher(({ body, index }) => {
+  teacher = await startFakeOpenAI(({ body, index }) => {
     options.onRequest?.(index);
     return {
       body: completionBody(selfInstructReply(body.messages?.[0].content ?? '')),

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { quietCpuBanner } from './cpu-banner.js';
 import { BackendError } from './errors.js';
 import { type GpuAdapterSummary, startWebgpu } from './webgpu/webgpu-device.js';
+
+// Before any tensor exists: the cpu backend's "install our node backend" banner is advice we have taken.
+quietCpuBanner();
 
 /**
  * TensorFlow.js backends: `tensorflow` = `@tensorflow/tfjs-node` (libtensorflow, CPU),

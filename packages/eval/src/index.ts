@@ -39,6 +39,7 @@ export type {
 } from './report/lawbench-comparison.js';
 export { compareLawBench } from './report/lawbench-comparison.js';
 export { renderCsvReport, renderJsonReport, renderMarkdownReport } from './report/lawbench-report.js';
+export { renderTextReport } from './report/text-report.js';
 export type { OpenAiGeneratorOptions } from './runner/openai-generator.js';
 export { openAiGenerator } from './runner/openai-generator.js';
 export type { RunLawBenchOptions, RunLawBenchResult, RunProgress } from './runner/run-lawbench.js';

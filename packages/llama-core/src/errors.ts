@@ -95,6 +95,23 @@ export class GgufError extends LlamaError {
   }
 }
 
+/** A JSONL file of prompts cannot be read, or one of its lines is not a usable `{"id"?, "prompt"}` record. */
+export class PromptFileError extends LlamaError {
+  override name = 'PromptFileError';
+  constructor(
+    /** The file. */
+    readonly path: string,
+    /** 1-based line number; `undefined` when the file itself could not be read. */
+    readonly line: number | undefined,
+    /** What is wrong, e.g. `field "prompt" must be a string`. */
+    readonly detail: string,
+    /** The record field at fault (`prompt`, `id`), when there is one. */
+    readonly field?: string,
+  ) {
+    super(`${path}${line === undefined ? '' : `:${line}`}: ${detail}`);
+  }
+}
+
 /** A model does not fit in memory in the asked-for format; raised before anything is allocated. */
 export class MemoryError extends LlamaError {
   override name = 'MemoryError';

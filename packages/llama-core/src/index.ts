@@ -25,6 +25,7 @@ export {
   InputError,
   LlamaError,
   MemoryError,
+  PromptFileError,
   SafetensorsError,
   WeightError,
 } from './errors.js';
@@ -34,12 +35,20 @@ export {
   type GenerateResult,
   generateBatch,
 } from './generation/generate-batch.js';
+export {
+  type GeneratedRecord,
+  type GenerateJsonlOptions,
+  type GenerateJsonlResult,
+  generateJsonl,
+} from './generation/generate-jsonl.js';
 export type { GenerateChunk, GenerateOptions } from './generation/generate-options.js';
 export type { LogitsProcessor } from './generation/logits-processor.js';
 export { samplingProcessor } from './generation/next-token.js';
+export { type PromptRecord, readPromptFile } from './generation/prompt-file.js';
 export { argmax, logSoftmax, sampleToken } from './generation/sampler.js';
 export { TextStreamer } from './generation/text-streamer.js';
 export type { TextTokenizer } from './generation/text-tokenizer.js';
+export { type TokenLogProbsOptions, tokenLogProbs } from './generation/token-log-probs.js';
 export { checkVocabularies, isPadding, VocabularyMismatchError } from './generation/vocabulary-check.js';
 export { type ExportGgufDtype, type ExportGgufOptions, exportGguf } from './gguf/export-gguf.js';
 export { type GgufBpeVocabulary, readGgufModelVocabulary } from './gguf/gguf-bpe-vocabulary.js';

@@ -5,9 +5,10 @@
  * and every gradient norm within 1e-4 relative of the golden. Skipped, with the reason printed, without the
  * shared fixtures, the optional `webgpu` packages or an adapter.
  */
-import { BackendError, selectBackend } from '@lawgpt/engine';
+import { selectBackend } from '@lawgpt/engine';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
+import { webgpuUnavailable } from '@lawgpt/test-helpers/webgpu';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from './generation/generate.js';
@@ -17,20 +18,7 @@ import type { LlamaModel } from './model.js';
 
 const BOUND = 1e-4;
 
-async function webgpuUnavailable(): Promise<string | undefined> {
-  try {
-    await selectBackend({ backend: 'webgpu' });
-    return undefined;
-  } catch (error) {
-    if (error instanceof BackendError) return error.message;
-    throw error;
-  } finally {
-    await selectBackend({ backend: 'wasm' });
-  }
-}
-
-const reason = await webgpuUnavailable();
-if (reason) console.warn(`[webgpu-fixtures.test] skipped: ${reason}`);
+const reason = await webgpuUnavailable('webgpu-fixtures.test');
 
 async function greedyTokens(model: LlamaModel, prompt: number[], count: number): Promise<number[]> {
   const tokens: number[] = [];

@@ -5,7 +5,8 @@
  * Tolerances: logits within 1e-4 (the issue's bar; measured ~1e-6), greedy choices equal, loss within 1e-5 and
  * every gradient norm within 1e-4 relative.
  */
-import { BackendError, selectBackend, type WeightFormat } from '@lawgpt/engine';
+import { selectBackend, type WeightFormat } from '@lawgpt/engine';
+import { webgpuUnavailable } from '@lawgpt/test-helpers/webgpu';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLlamaConfig } from './config.js';
@@ -15,20 +16,7 @@ import { createRandomModel } from './random-model.js';
 
 const LOGITS_BOUND = 1e-4;
 
-async function webgpuUnavailable(): Promise<string | undefined> {
-  try {
-    await selectBackend({ backend: 'webgpu' });
-    return undefined;
-  } catch (error) {
-    if (error instanceof BackendError) return error.message;
-    throw error;
-  } finally {
-    await selectBackend({ backend: 'wasm' });
-  }
-}
-
-const reason = await webgpuUnavailable();
-if (reason) console.warn(`[webgpu-forward.test] skipped: ${reason}`);
+const reason = await webgpuUnavailable('webgpu-forward.test');
 
 const config = createLlamaConfig({
   vocabSize: 96,

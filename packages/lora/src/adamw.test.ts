@@ -1,7 +1,13 @@
+import { selectBackend } from '@lawgpt/llama-core';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw.js';
 import { learningRateAt } from './learning-rate.js';
+
+// The reference arithmetic is float32 on the plain JS backend, chosen as the library chooses backends.
+beforeAll(async () => {
+  await selectBackend({ backend: 'cpu' });
+});
 
 /** Reference AdamW on plain numbers (torch.optim.AdamW's update rule). */
 function referenceAdamW(w: number, grads: number[], lr: number, decay: number) {

@@ -1,15 +1,12 @@
-export type { AdamWOptions, AdamWState } from './adamw.js';
-export { AdamW } from './adamw.js';
+export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
 export type { LoraConfig, LoraConfigOptions } from './adapter-config.js';
 export { createLoraConfig, parseLoraConfig, readLoraConfig, serializeLoraConfig } from './adapter-config.js';
 export type { LoadLoraAdapterOptions, SaveLoraAdapterOptions } from './adapter-io.js';
 export { loadLoraAdapter, saveLoraAdapter } from './adapter-io.js';
 export type { LoraHookOptions } from './apply-adapter.js';
 export { applyLoraAdapter, applySavedWeights, createLoraHook, mergeLoraAdapter } from './apply-adapter.js';
-export type { TrainingBatch } from './batching.js';
-export { collate, dropoutSeed, shuffledOrder } from './batching.js';
-export type { TrainerState } from './checkpoint.js';
-export { readTrainerState } from './checkpoint.js';
+export { collate, dropoutSeed, shuffledOrder, type TrainingBatch } from './batching.js';
+export { readTrainerState, type TrainerState } from './checkpoint.js';
 export type {
   DatasetMixture,
   DatasetMixtureOptions,
@@ -26,18 +23,12 @@ export {
   ResumeMismatchError,
   TrainingError,
 } from './errors.js';
-export type { LearningRateSchedule } from './learning-rate.js';
-export { learningRateAt } from './learning-rate.js';
+export { type LearningRateSchedule, learningRateAt } from './learning-rate.js';
 export type { CreateLoraAdapterOptions, LoraAdapter, LoraModule } from './lora-adapter.js';
-export {
-  adaptableModules,
-  createLoraAdapter,
-  disposeLoraAdapter,
-  linearShape,
-  savedParameterNames,
-} from './lora-adapter.js';
-export type { LockOwner } from './output-lock.js';
-export { LOCK_FILE } from './output-lock.js';
+export { adaptableModules, createLoraAdapter, disposeLoraAdapter } from './lora-adapter.js';
+export { LOCK_FILE, type LockOwner } from './output-lock.js';
+export type { PreparedVocabulary, PrepareVocabularyOptions } from './prepare-vocabulary.js';
+export { prepareVocabulary } from './prepare-vocabulary.js';
 export type { AlpacaRecord, PromptTemplate } from './prompt-template.js';
 export {
   alpacaChineseTemplate,
@@ -47,15 +38,7 @@ export {
   promptTemplates,
   toChatTemplate,
 } from './prompt-template.js';
-export {
-  isTargetModule,
-  llamaLinearModules,
-  llamaModuleNames,
-  loraTensorNames,
-  moduleRankAndScaling,
-  savedModuleName,
-  savedModuleTensorName,
-} from './target-modules.js';
+export { isTargetModule, llamaModuleNames, loraTensorNames } from './target-modules.js';
 export type { TrainingProgress, TrainingStart, TrainOptions, TrainResult } from './trainer.js';
 export { trainCausalLm } from './trainer.js';
 export type {

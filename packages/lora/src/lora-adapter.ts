@@ -36,12 +36,6 @@ export interface LoraAdapter {
   savedWeights: Map<string, { shape: number[]; data: Float32Array }>;
 }
 
-/** `[out, in]` of a linear module of `model` (LLaMA name; from its weight's shape). */
-export function linearShape(model: LlamaModel, moduleName: string): [number, number] {
-  const shape = model.parameterSpec(`${moduleName}.weight`).shape;
-  return [shape[0], shape[1]];
-}
-
 /** HF parameter names that `modules_to_save` replaces. */
 export function savedParameterNames(config: LoraConfig): string[] {
   return config.modulesToSave.map((entry) => `${savedModuleName(entry)}.weight`);

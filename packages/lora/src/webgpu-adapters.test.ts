@@ -5,10 +5,11 @@
  * Skipped, with the reason printed, without the shared fixtures, the optional `webgpu` packages or an adapter.
  */
 import { join } from 'node:path';
-import { BackendError, selectBackend } from '@lawgpt/engine';
+import { selectBackend } from '@lawgpt/engine';
 import { causalLmLoss, type LlamaModel, loadModel } from '@lawgpt/llama-core';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, type GoldenLora, readGolden } from '@lawgpt/test-helpers/golden';
+import { webgpuUnavailable } from '@lawgpt/test-helpers/webgpu';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLoraAdapter } from './adapter-io.js';
@@ -16,20 +17,7 @@ import { applyLoraAdapter, mergeLoraAdapter } from './apply-adapter.js';
 import { disposeLoraAdapter } from './lora-adapter.js';
 import { loraTensorNames, savedModuleTensorName } from './target-modules.js';
 
-async function webgpuUnavailable(): Promise<string | undefined> {
-  try {
-    await selectBackend({ backend: 'webgpu' });
-    return undefined;
-  } catch (error) {
-    if (error instanceof BackendError) return error.message;
-    throw error;
-  } finally {
-    await selectBackend({ backend: 'wasm' });
-  }
-}
-
-const reason = await webgpuUnavailable();
-if (reason) console.warn(`[webgpu-adapters.test] skipped: ${reason}`);
+const reason = await webgpuUnavailable('webgpu-adapters.test');
 
 // The wasm test's cases: s1, s2 (sharded), rsLoRA, and an adapter that extends the vocabulary (modules_to_save).
 const CASES = [

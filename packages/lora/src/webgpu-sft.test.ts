@@ -7,8 +7,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BackendError, selectBackend, type WeightFormat } from '@lawgpt/engine';
+import { selectBackend, type WeightFormat } from '@lawgpt/engine';
 import { createLlamaConfig, createRandomModel } from '@lawgpt/llama-core';
+import { webgpuUnavailable } from '@lawgpt/test-helpers/webgpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLoraConfig } from './adapter-config.js';
 import { createLoraAdapter } from './lora-adapter.js';
@@ -17,20 +18,7 @@ import type { TrainingExample } from './training-data.js';
 
 const BOUND = 1e-4;
 
-async function webgpuUnavailable(): Promise<string | undefined> {
-  try {
-    await selectBackend({ backend: 'webgpu' });
-    return undefined;
-  } catch (error) {
-    if (error instanceof BackendError) return error.message;
-    throw error;
-  } finally {
-    await selectBackend({ backend: 'wasm' });
-  }
-}
-
-const reason = await webgpuUnavailable();
-if (reason) console.warn(`[webgpu-sft.test] skipped: ${reason}`);
+const reason = await webgpuUnavailable('webgpu-sft.test');
 
 const config = createLlamaConfig({
   vocabSize: 48,

@@ -26,8 +26,9 @@ export interface OpenEvalModelOptions {
 /** Loads the local model (with its tokenizer, adapter and chat template) or connects to the served one. */
 export async function openEvalModel({ model, prompts, io }: OpenEvalModelOptions): Promise<EvalModel> {
   if (model.kind === 'served') {
-    const { baseUrl, model: name, apiKey } = model;
-    return { generator: openAiGenerator({ baseUrl, model: name, apiKey }), local: false, close: () => {} };
+    const { baseUrl, model: name, apiKey, retries: maxRetries } = model;
+    const generator = openAiGenerator({ baseUrl, model: name, apiKey, maxRetries });
+    return { generator, local: false, close: () => {} };
   }
   const progress = loadProgressPrinter({ write: io.stderr });
   const runtime = await loadRuntime({

@@ -32,8 +32,11 @@ describe('lawgpt eval options', () => {
       baseUrl: 'http://127.0.0.1:8000/v1',
       model: 'qwen',
       apiKey: process.env.OPENAI_API_KEY,
+      retries: 2,
     });
     expect(run.report.name).toBe('qwen');
+    const served = ['--base-url', 'http://h/v1', '--model', 'q', '--retries', '5', ...data];
+    expect(options('disc', ...served).model).toMatchObject({ kind: 'served', retries: 5 });
   });
 
   it('lawbench/report: --name names the column, default the predictions folder; --out is the report file', () => {

@@ -31,6 +31,8 @@ export interface ServedModel {
   baseUrl: string;
   model: string;
   apiKey?: string;
+  /** `--retries`: retries of a request after 429, 5xx, a timeout or a network error. */
+  retries?: number;
 }
 
 /** How a report is rendered and where it goes. */
@@ -146,6 +148,7 @@ function modelOptions(sub: EvalSubcommand, values: ParsedArgs['values'], warning
         baseUrl,
         model,
         apiKey: text(values['api-key']) ?? process.env.OPENAI_API_KEY,
+        retries: whole(values.retries, '--retries'),
       },
       name: name ?? model,
     };

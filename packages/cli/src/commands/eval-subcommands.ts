@@ -107,6 +107,7 @@ export async function runDisc(options: EvalOptions, io: CommandIO): Promise<numb
       dataDir,
       limit: options.limit,
       concurrency: local ? 1 : (options.concurrency ?? 4),
+      retries: options.retries,
       onProgress: ({ done, total }) => io.stderr(`\rDISC-Law-Eval ${done}/${total}   `),
     });
     io.stderr('\n');

@@ -111,7 +111,13 @@ export const evalCommand: Command = {
       description: 'run/disc with --base-url: requests in flight',
       default: '4',
     },
-    retries: { type: 'string', valueName: 'N', description: 'run: retries per failed request', default: '2' },
+    retries: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'run (and disc with --base-url): retries per failed request (429, 5xx, timeouts; Retry-After honoured)',
+      default: '2',
+    },
     'refuse-contaminated': {
       type: 'boolean',
       description:

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { type BackendName, type LlamaModel, loadModel, resizeTokenEmbeddings } from '@lawgpt/llama-core';
+import { type BackendName, type LlamaModel, loadModel } from '@lawgpt/llama-core';
 import {
   disposeLoraAdapter,
   packTexts,
+  prepareVocabulary,
   promptTemplates,
   readInstructionData,
   readPretrainingTexts,
@@ -169,15 +170,15 @@ export async function runTraining(
     backend: values.backend as BackendName | undefined,
     ...(values.full ? { dtype: 'f32', storage: 'tensor' } : { dtype: baseDtype }),
   });
-  const modulesToSave = commaList(values['modules-to-save']);
-  if (tokenizer.vocabSize > model.config.vocabSize) {
+  const { resized, modulesToSave } = await prepareVocabulary({
+    model,
+    tokenizer,
+    modulesToSave: commaList(values['modules-to-save']),
+  });
+  if (resized)
     io.stderr(
-      `${label}: resizing the vocabulary ${model.config.vocabSize} → ${tokenizer.vocabSize} (new rows = mean of old rows)\n`,
+      `${label}: resizing the vocabulary ${resized.from} → ${resized.to} (new rows = mean of old rows)\n`,
     );
-    await resizeTokenEmbeddings(model, tokenizer.vocabSize);
-    for (const module of ['embed_tokens', 'lm_head'])
-      if (!modulesToSave.includes(module)) modulesToSave.push(module);
-  }
   let initAdapter = plan.initAdapter;
   for (const [index, stage] of plan.stages.entries()) {
     const outputDir = plan.staged ? join(values.output as string, stage.folder) : (values.output as string);

@@ -1,6 +1,5 @@
 import type { TextGenerator, TextScorer } from '@lawgpt/eval';
-import { generate, type LlamaModel, type TextTokenizer } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import { generate, type LlamaModel, type TextTokenizer, tokenLogProbs } from '@lawgpt/llama-core';
 
 /** Options of {@link createLlamaGenerator}. */
 export interface LlamaGeneratorOptions {
@@ -32,20 +31,8 @@ export function createLlamaGenerator({
       for await (const chunk of generate(options)) text += chunk.text;
       return text;
     },
-    async logProbs(text) {
-      const ids = tokenizer.encode(text, { addBos: true });
-      if (ids.length < 2) return [];
-      // [1, seq, vocab] → log-softmax → the log-probability of each next token
-      const picked = tf.tidy(() => {
-        const logits = model.forward([ids]);
-        const logProbabilities = tf.logSoftmax(tf.squeeze(logits, [0]));
-        const rows = tf.range(0, ids.length - 1, 1, 'int32');
-        const targets = tf.tensor1d(ids.slice(1), 'int32');
-        return tf.gatherND(logProbabilities, tf.stack([rows, targets], 1));
-      });
-      const values = Array.from(await picked.data());
-      picked.dispose();
-      return values;
+    logProbs(text, { signal } = {}) {
+      return tokenLogProbs({ model, inputIds: tokenizer.encode(text, { addBos: true }), signal });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createOpenAIChat, type OpenAIChatMessage, OpenAIRequestError } from '@lawgpt/common';
 import { EvalEndpointError, EvalOptionError } from '../errors.js';
 import type { GenerateOptions, TextGenerator } from './text-generator.js';
 
@@ -15,17 +16,43 @@ export interface OpenAiGeneratorOptions {
   maxTokens?: number;
   /** Optional system message. */
   system?: string;
+  /** Retries of a request after 429, 5xx, a timeout or a network error (`Retry-After` honoured). Default 2. */
+  maxRetries?: number;
+  /** Per-attempt timeout in ms. Default 600,000 (a long generation on a busy server). */
+  timeoutMs?: number;
+  /** First backoff delay; doubles on each retry. Default 1,000 ms. */
+  initialBackoffMs?: number;
+  /** Called before each wait to retry. */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: number | 'timeout' | 'network' }) => void;
   /** `fetch` to use (default: global fetch). */
   fetch?: typeof fetch;
 }
 
-interface ChatCompletion {
-  choices?: Array<{ message?: { content?: string | null } }>;
+/** The transport's failure as this package's error; an abort stays an `AbortError`. */
+function endpointError(error: unknown): unknown {
+  if (!(error instanceof OpenAIRequestError)) return error;
+  const { kind, url, status, detail, attempts } = error;
+  const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  if (kind === 'aborted') return error.cause ?? new DOMException('request aborted', 'AbortError');
+  if (kind === 'http')
+    return new EvalEndpointError(
+      `${url} answered HTTP ${status}${tries}: ${detail.slice(0, 300)}`,
+      url,
+      status,
+    );
+  if (kind === 'response') {
+    const what = error.field === 'JSON body' ? `non-JSON: ${detail.slice(0, 200)}` : `no ${error.field}`;
+    return new EvalEndpointError(`${url} answered with ${what}`, url, status);
+  }
+  const why = kind === 'timeout' ? 'timed out' : detail;
+  return new EvalEndpointError(`cannot reach ${url}${tries}: ${why}`, url);
 }
 
 /**
  * A {@link TextGenerator} over an OpenAI-compatible `POST /chat/completions` endpoint (OpenAI, vLLM, llama.cpp
- * server, …): the prompt is sent as one user message and the first choice's content is returned.
+ * server, …): the prompt is sent as one user message and the first choice's content is returned. Failed
+ * requests are retried by the shared client (429, 5xx, timeouts, network errors); what still fails is an
+ * {@link EvalEndpointError}, which the runners do not retry again.
  */
 export function openAiGenerator(options: OpenAiGeneratorOptions): TextGenerator {
   const {
@@ -35,58 +62,43 @@ export function openAiGenerator(options: OpenAiGeneratorOptions): TextGenerator 
     temperature = 0,
     maxTokens = 1024,
     system,
-    fetch: fetchImpl = globalThis.fetch,
+    maxRetries = 2,
+    timeoutMs = 600000,
+    initialBackoffMs = 1000,
+    onRetry,
+    fetch: fetchImpl,
   } = options;
   if (!baseUrl) throw new EvalOptionError('openAiGenerator needs baseUrl', 'baseUrl', 'a URL', baseUrl);
   if (!model) throw new EvalOptionError('openAiGenerator needs model', 'model', 'a model name', model);
-  const url = `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  if (!(Number.isInteger(maxRetries) && maxRetries >= 0))
+    throw new EvalOptionError(
+      'maxRetries must be an integer ≥ 0',
+      'maxRetries',
+      'an integer ≥ 0',
+      maxRetries,
+    );
+  const chat = createOpenAIChat({
+    baseUrl,
+    apiKey,
+    model,
+    maxRetries,
+    timeoutMs,
+    initialBackoffMs,
+    onRetry,
+    fetch: fetchImpl,
+  });
   return {
     async generate(prompt: string, { maxNewTokens, signal }: GenerateOptions = {}): Promise<string> {
-      const messages = [
-        ...(system ? [{ role: 'system', content: system }] : []),
+      const messages: OpenAIChatMessage[] = [
+        ...(system ? [{ role: 'system' as const, content: system }] : []),
         { role: 'user', content: prompt },
       ];
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-      let response: Response;
+      const request = { messages, temperature, maxTokens: maxNewTokens ?? maxTokens, signal };
       try {
-        response = await fetchImpl(url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ model, messages, temperature, max_tokens: maxNewTokens ?? maxTokens }),
-          signal,
-        });
+        return (await chat.complete(request)).content;
       } catch (error) {
-        if ((error as Error).name === 'AbortError') throw error;
-        throw new EvalEndpointError(`cannot reach ${url}: ${(error as Error).message}`, url);
+        throw endpointError(error);
       }
-      const text = await response.text();
-      if (!response.ok) {
-        throw new EvalEndpointError(
-          `${url} answered HTTP ${response.status}: ${text.slice(0, 300)}`,
-          url,
-          response.status,
-        );
-      }
-      let body: ChatCompletion;
-      try {
-        body = JSON.parse(text) as ChatCompletion;
-      } catch {
-        throw new EvalEndpointError(
-          `${url} answered with non-JSON: ${text.slice(0, 200)}`,
-          url,
-          response.status,
-        );
-      }
-      const content = body.choices?.[0]?.message?.content;
-      if (typeof content !== 'string') {
-        throw new EvalEndpointError(
-          `${url}: response has no choices[0].message.content`,
-          url,
-          response.status,
-        );
-      }
-      return content;
     },
   };
 }

@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { selectBackend } from '@lawgpt/engine';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaConfig } from '../config.js';
 import { inverseFrequencies, ropeTables } from './rope.js';
+
+// The tables are checked on the plain JS backend, chosen as the library chooses backends.
+beforeAll(async () => {
+  await selectBackend({ backend: 'cpu' });
+});
 
 const sizes = {
   vocabSize: 10,
