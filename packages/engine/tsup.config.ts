@@ -8,4 +8,7 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   shims: true,
+  // tfjs-core's gradient and chained-op registrations exist only as ESM files that Node cannot load
+  // (src/tfjs-setup.ts): bundle them; `@tensorflow/tfjs-core` itself stays external.
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
 });

@@ -31,6 +31,11 @@ export function numberValue(
   return number;
 }
 
+/** A non-negative integer option that has a default (`0` when absent), named on error. */
+export function nonNegativeInteger(value: OptionValue, flag: string): number {
+  return numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
+}
+
 /** Values of a repeatable option (one string or several). */
 export function repeatedValues(value: OptionValue): string[] {
   return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import './tfjs-setup.js';
+import * as tf from '@tensorflow/tfjs-core';
 import { quietCpuBanner } from './cpu-banner.js';
 import { BackendError } from './errors.js';
 import { type GpuAdapterSummary, startWebgpu } from './webgpu/webgpu-device.js';

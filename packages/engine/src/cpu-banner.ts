@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** What this needs of tfjs's `MathBackendCPU`: the private flag its first `write` checks before the banner. */
 type CpuBackend = { firstUse?: boolean };

@@ -1,3 +1,6 @@
+// Gradients, chained tensor methods and the cpu backend, before anything computes.
+import './tfjs-setup.js';
+
 export {
   type BackendName,
   type SelectBackendOptions,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createLlamaConfig, createRandomModel, generateBatch, selectBackend } from '../dist/index.js';
 import { BENCH_MODELS, linearParameters, totalParameters } from './models.mjs';
 

@@ -1,6 +1,6 @@
 // Installs the matMul engine named by $LAWGPT_KERNELS before every test file of the llama-core suite, and fails
 // the run if the engine fell back (see bench/kernels-conformance.config.ts).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { type KernelEngine, kernelStats, useKernels } from '@lawgpt/engine';
 import { afterAll, beforeAll } from 'vitest';

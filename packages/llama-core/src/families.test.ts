@@ -6,7 +6,7 @@
  */
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generate } from './generation/generate.js';
 import { loadModel } from './load.js';

@@ -6,12 +6,7 @@ export {
   selectBackend,
   useKernels,
 } from '@lawgpt/engine';
-export {
-  type CheckpointLinear,
-  checkpointLinears,
-  checkpointName,
-  checkpointTensors,
-} from './checkpoint-layout.js';
+export { type CheckpointLinear, checkpointLinears } from './checkpoint-layout.js';
 export {
   createLlamaConfig,
   type LlamaConfig,
@@ -30,27 +25,18 @@ export {
   WeightError,
 } from './errors.js';
 export { generate } from './generation/generate.js';
-export {
-  type GenerateBatchOptions,
-  type GenerateResult,
-  generateBatch,
-} from './generation/generate-batch.js';
-export {
-  type GeneratedRecord,
-  type GenerateJsonlOptions,
-  type GenerateJsonlResult,
-  generateJsonl,
-} from './generation/generate-jsonl.js';
+export { generateBatch } from './generation/generate-batch.js';
+export { generateJsonl } from './generation/generate-jsonl.js';
 export type { GenerateChunk, GenerateOptions } from './generation/generate-options.js';
 export type { LogitsProcessor } from './generation/logits-processor.js';
 export { samplingProcessor } from './generation/next-token.js';
-export { type PromptRecord, readPromptFile } from './generation/prompt-file.js';
+export { readPromptFile } from './generation/prompt-file.js';
 export { argmax, logSoftmax, sampleToken } from './generation/sampler.js';
 export { TextStreamer } from './generation/text-streamer.js';
 export type { TextTokenizer } from './generation/text-tokenizer.js';
-export { type TokenLogProbsOptions, tokenLogProbs } from './generation/token-log-probs.js';
+export { tokenLogProbs } from './generation/token-log-probs.js';
 export { checkVocabularies, isPadding, VocabularyMismatchError } from './generation/vocabulary-check.js';
-export { type ExportGgufDtype, type ExportGgufOptions, exportGguf } from './gguf/export-gguf.js';
+export { type ExportGgufDtype, exportGguf } from './gguf/export-gguf.js';
 export { type GgufBpeVocabulary, readGgufModelVocabulary } from './gguf/gguf-bpe-vocabulary.js';
 export { GgufFile } from './gguf/gguf-reader.js';
 export { type GgufVocabulary, ggufVocabularyFromPieces, readGgufVocabulary } from './gguf/gguf-vocabulary.js';
@@ -60,7 +46,7 @@ export { KVCache } from './kv-cache.js';
 export type { LinearHook } from './layers/context.js';
 export { isGgufPath, type LoadModelOptions, loadModel, readModelConfig } from './load.js';
 export { causalLmLoss, IGNORE_INDEX } from './loss.js';
-export { type ForwardOptions, LlamaModel } from './model.js';
+export { LlamaModel } from './model.js';
 export { createRng } from './random.js';
 export { createRandomModel } from './random-model.js';
 export { resizeTokenEmbeddings } from './resize-token-embeddings.js';

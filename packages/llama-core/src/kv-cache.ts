@@ -1,5 +1,5 @@
 import { cachedAttention, type KvFormat, KvStore } from '@lawgpt/engine';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from './config.js';
 import { InputError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { readGolden } from '@lawgpt/test-helpers/golden';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from './errors.js';
 import { loadModel } from './load.js';

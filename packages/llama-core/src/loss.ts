@@ -1,5 +1,5 @@
 import { embedding } from '@lawgpt/engine';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from './errors.js';
 
 /** Label value that is not predicted (HF `ignore_index`). */

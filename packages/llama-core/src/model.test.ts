@@ -1,6 +1,6 @@
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadModel } from './load.js';
 import type { LlamaModel } from './model.js';

@@ -1,6 +1,6 @@
 import type { KernelState, SelectedBackend, WeightFormat } from '@lawgpt/engine';
 import { embedding, linear, rmsNorm, StoredWeight, weightStore } from '@lawgpt/engine';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from './config.js';
 import { InputError, WeightError } from './errors.js';
 import { resolveMask, validateInputIds } from './forward-inputs.js';

@@ -9,7 +9,7 @@ import { selectBackend } from '@lawgpt/engine';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, readGolden } from '@lawgpt/test-helpers/golden';
 import { webgpuUnavailable } from '@lawgpt/test-helpers/webgpu';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from './generation/generate.js';
 import { loadModel } from './load.js';

@@ -7,7 +7,7 @@
  */
 import { selectBackend, type WeightFormat } from '@lawgpt/engine';
 import { webgpuUnavailable } from '@lawgpt/test-helpers/webgpu';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLlamaConfig } from './config.js';
 import { causalLmLoss } from './loss.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from './config.js';
 import { WeightError } from './errors.js';
 import type { WeightSource } from './weight-source.js';

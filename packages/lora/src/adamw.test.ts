@@ -1,5 +1,5 @@
 import { selectBackend } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw.js';
 import { learningRateAt } from './learning-rate.js';

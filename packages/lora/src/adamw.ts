@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Options for {@link AdamW}. */
 export interface AdamWOptions {
@@ -64,11 +64,13 @@ export class AdamW {
         if (!gradient) continue;
         const m = this.moment(this.m, name, variable);
         const v = this.moment(this.v, name, variable);
-        m.assign(m.mul(this.beta1).add(gradient.mul(1 - this.beta1)));
-        v.assign(v.mul(this.beta2).add(gradient.square().mul(1 - this.beta2)));
-        const update = m.div(correction1).div(v.div(correction2).sqrt().add(this.epsilon));
-        const decayed = this.weightDecay > 0 ? variable.mul(1 - learningRate * this.weightDecay) : variable;
-        variable.assign(decayed.sub(update.mul(learningRate)));
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1)));
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2)));
+        const denominator = tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon);
+        const update = tf.div(tf.div(m, correction1), denominator);
+        const decayed =
+          this.weightDecay > 0 ? tf.mul(variable, 1 - learningRate * this.weightDecay) : variable;
+        variable.assign(tf.sub(decayed, tf.mul(update, learningRate)));
       }
     });
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@lawgpt/common';
 import type { LlamaModel } from '@lawgpt/llama-core';
 import { readSafetensors, type TensorSource, writeSafetensors } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { readLoraConfig, serializeLoraConfig } from './adapter-config.js';
 import { AdapterConfigError, AdapterShapeError } from './errors.js';
 import {

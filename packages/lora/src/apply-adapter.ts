@@ -1,6 +1,6 @@
 import type { LinearHook, LlamaModel } from '@lawgpt/llama-core';
 import { resizeTokenEmbeddings } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AdapterShapeError } from './errors.js';
 import type { LoraAdapter, LoraModule } from './lora-adapter.js';
 

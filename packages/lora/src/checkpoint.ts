@@ -2,7 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@lawgpt/common';
 import { readSafetensors, writeSafetensors } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { AdamWState } from './adamw.js';
 import type { MixtureState } from './dataset-mixture.js';
 import { TrainingError } from './errors.js';

@@ -16,7 +16,7 @@ import {
 } from '@lawgpt/llama-core';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { readGolden } from '@lawgpt/test-helpers/golden';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createLoraConfig } from './adapter-config.js';
 import { loadLoraAdapter, saveLoraAdapter } from './adapter-io.js';

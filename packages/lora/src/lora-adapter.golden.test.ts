@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { causalLmLoss, type LlamaModel, loadModel } from '@lawgpt/llama-core';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, type GoldenLora, readGolden } from '@lawgpt/test-helpers/golden';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, expect, it } from 'vitest';
 import { loadLoraAdapter } from './adapter-io.js';
 import { applyLoraAdapter, mergeLoraAdapter } from './apply-adapter.js';

@@ -1,6 +1,6 @@
 import type { CheckpointLinear, LlamaModel } from '@lawgpt/llama-core';
 import { checkpointLinears, createRng } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LoraConfig } from './adapter-config.js';
 import { AdapterConfigError, AdapterShapeError } from './errors.js';
 import { isTargetModule, moduleRankAndScaling, savedModuleName } from './target-modules.js';

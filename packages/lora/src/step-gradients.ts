@@ -1,5 +1,5 @@
 import { causalLmLoss, type LlamaModel } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { AdamW } from './adamw.js';
 import { createLoraHook } from './apply-adapter.js';
 import type { TrainingBatch } from './batching.js';

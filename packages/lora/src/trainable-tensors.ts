@@ -1,5 +1,5 @@
 import type { LlamaModel } from '@lawgpt/llama-core';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { TrainingError } from './errors.js';
 import { type LoraAdapter, savedParameterNames } from './lora-adapter.js';
 import { loraTensorNames, savedModuleTensorName } from './target-modules.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { causalLmLoss, createLlamaConfig, createRandomModel, type LlamaModel } from '@lawgpt/llama-core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createLoraConfig } from './adapter-config.js';
 import { loadLoraAdapter } from './adapter-io.js';

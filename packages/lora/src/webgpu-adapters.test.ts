@@ -10,7 +10,7 @@ import { causalLmLoss, type LlamaModel, loadModel } from '@lawgpt/llama-core';
 import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { compareLogits, type GoldenLora, readGolden } from '@lawgpt/test-helpers/golden';
 import { webgpuUnavailable } from '@lawgpt/test-helpers/webgpu';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLoraAdapter } from './adapter-io.js';
 import { applyLoraAdapter, mergeLoraAdapter } from './apply-adapter.js';

@@ -3,7 +3,7 @@
 // A request is aborted through a shared Int32Array (the server stores the request id in it), read after every
 // token: a busy worker cannot process messages until its generation yields to the event loop.
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { resolveChatTemplate } from './chat-template.js';
 import type { CompletionEngine } from './completion-engine.js';
 import { createLlamaEngine } from './llama-engine.js';

@@ -3,7 +3,6 @@ import {
   type BenchmarkItem,
   buildExamInstructions,
   createArticleRetriever,
-  createChatClient,
   createContaminationIndex,
   decontaminate,
   examBenchmarkItems,
@@ -19,14 +18,18 @@ import {
 } from '@lawgpt/data-gen';
 import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
-import { commaList, numberValue, repeatedValues, requireString } from '../option-values.js';
+import {
+  commaList,
+  nonNegativeInteger as integer,
+  numberValue,
+  repeatedValues,
+  requireString,
+} from '../option-values.js';
 import { formatDuration } from '../progress.js';
+import { teacherClient } from './teacher-client.js';
 import { readRecords } from './teacher-jobs.js';
 
 type Values = ParsedArgs['values'];
-
-const integer = (value: Values[string], flag: string) =>
-  numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
 
 async function statutes(values: Values, io: CommandIO, signal: AbortSignal): Promise<KnowledgeBase> {
   const started = Date.now();
@@ -73,19 +76,7 @@ export async function runExam(values: Values, io: CommandIO): Promise<number> {
       values.laws === undefined
         ? undefined
         : createArticleRetriever({ knowledgeBase: await statutes(values, io, signal) });
-    const client = teacher
-      ? createChatClient({
-          baseUrl: requireString(values['base-url'], '--base-url'),
-          apiKey: typeof values['api-key'] === 'string' ? values['api-key'] : process.env.OPENAI_API_KEY,
-          model: requireString(values.model, '--model'),
-          concurrency: integer(values.concurrency, '--concurrency'),
-          timeoutMs: integer(values['timeout-ms'], '--timeout-ms'),
-          maxRetries: integer(values['max-retries'], '--max-retries'),
-          signal,
-          onRetry: ({ attempt, delayMs, reason }) =>
-            io.stderr(`\nretry ${attempt} after ${reason} in ${delayMs} ms\n`),
-        })
-      : undefined;
+    const client = teacher ? teacherClient(values, io, signal) : undefined;
     const started = Date.now();
     const result = await buildExamInstructions({
       questions,

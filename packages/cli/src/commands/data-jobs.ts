@@ -23,13 +23,9 @@ import {
 } from '@lawgpt/data-gen';
 import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
-import { numberValue, repeatedValues, requireString } from '../option-values.js';
+import { nonNegativeInteger as integer, repeatedValues, requireString } from '../option-values.js';
 
 type Values = ParsedArgs['values'];
-
-/** A non-negative integer option (every one here has a default). */
-const integer = (value: Values[string], flag: string) =>
-  numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
 
 /** `133`, `133之一`, `133-1`, `第一百三十三条之一` → number and suffix. */
 function parseArticle(text: string): { number: number; suffix: number } {

@@ -1,8 +1,15 @@
 // Batch mode of `lawgpt infer`: llama-core's resumable `generateJsonl` (JSONL in, JSONL out through FILE.partial),
 // with progress on stderr and Ctrl-C finishing the current batch.
-import { type GenerateOptions, generateJsonl, type LlamaModel, PromptFileError } from '@lawgpt/llama-core';
-import { type CommandIO, UsageError } from '../command.js';
+import {
+  type GenerateOptions,
+  generateJsonl,
+  type LlamaModel,
+  PromptFileError,
+  readPromptFile,
+} from '@lawgpt/llama-core';
+import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { INTERRUPTED, runInterruptible } from '../interrupt.js';
+import { requireString } from '../option-values.js';
 import type { CliTokenizer } from '../runtime.js';
 import { DEFAULT_SEED } from '../seed.js';
 
@@ -12,12 +19,43 @@ export type Sampling = Omit<
   'model' | 'tokenizer' | 'prompt' | 'inputIds' | 'rng' | 'signal'
 >;
 
+/** Batch mode's options: prompts in, records out, prompts decoded together. */
+export interface BatchJob {
+  /** `--input`: JSONL of `{"id"?, "prompt"}`. */
+  input: string;
+  /** `--output`: JSONL of records, through `<output>.partial`. */
+  output: string;
+  /** `--batch-size`: an integer ≥ 1. */
+  batchSize: number;
+}
+
+/** A PromptFileError is a usage error (exit 2, with the usage line) naming the file and line. */
+const asUsageError = (error: unknown) =>
+  error instanceof PromptFileError ? new UsageError(error.message) : error;
+
+/**
+ * Checks batch mode's options before the model loads: `--batch-size`, and every record of `--input`, so a bad
+ * file fails at once naming the file and line.
+ */
+export async function readBatchJob(values: ParsedArgs['values']): Promise<BatchJob> {
+  const batchSize = Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new UsageError(
+      `--batch-size must be a positive integer, got ${JSON.stringify(values['batch-size'])}`,
+    );
+  }
+  const input = requireString(values.input, '--input');
+  await readPromptFile({ path: input }).catch((error: unknown) => {
+    throw asUsageError(error);
+  });
+  return { input, output: requireString(values.output, '--output'), batchSize };
+}
+
 /** Generates `input` into `output` in groups of `batchSize`; a rerun resumes. Returns the exit code. */
 export async function runBatch(
   model: LlamaModel,
   tokenizer: CliTokenizer,
-  { input: inputPath, output: outputPath }: { input: string; output: string },
-  batchSize: number,
+  { input: inputPath, output: outputPath, batchSize }: BatchJob,
   sampling: Sampling,
   io: CommandIO,
 ): Promise<number> {
@@ -57,8 +95,7 @@ export async function runBatch(
       io.stderr(`wrote ${result.total} records to ${outputPath}\n`);
       return 0;
     } catch (error) {
-      // a bad --input is a usage error (exit 2, with the usage line), naming the file and line
-      if (error instanceof PromptFileError) throw new UsageError(error.message);
+      if (error instanceof PromptFileError) throw asUsageError(error);
       if (kept > 0) io.stderr(`${kept} records kept in ${partialPath}; rerun the same command to resume\n`);
       throw error;
     }

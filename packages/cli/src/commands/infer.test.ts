@@ -119,3 +119,36 @@ describeWithShared('lawgpt infer', ['fixtures/tokenizers/llama2/tokenizer.model'
     ).rejects.toThrow(/bad.jsonl:2: field "prompt"/);
   });
 });
+
+it('checks --input and --batch-size before loading the model: a bad one fails at once, naming the file and line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lawgpt-infer-input-'));
+  const missingModel = join(dir, 'no-such-model');
+  /** A batch run against a model folder that does not exist: what it throws, and what it wrote to stderr. */
+  const batch = async (input: string, ...more: string[]) => {
+    const { io, err } = capture();
+    const argv = ['--model', missingModel, '--input', input, '--output', join(dir, 'out.jsonl'), ...more];
+    const error = await run(argv, io).then(
+      () => new Error('no error'),
+      (thrown: Error) => thrown,
+    );
+    return { error, stderr: err.join('') };
+  };
+  const bad = join(dir, 'bad.jsonl');
+  writeFileSync(bad, '{"prompt":"ok"}\n{"text":1}\n');
+  const malformed = await batch(bad);
+  expect(malformed.error).toBeInstanceOf(UsageError);
+  expect(malformed.error.message).toMatch(/bad\.jsonl:2: field "prompt" must be a string/);
+  expect(malformed.stderr).toBe('');
+  const absent = await batch(join(dir, 'absent.jsonl'));
+  expect(absent.error).toBeInstanceOf(UsageError);
+  expect(absent.error.message).toContain('absent.jsonl');
+  expect((await batch(bad, '--batch-size', '0')).error.message).toMatch(
+    /--batch-size must be a positive integer/,
+  );
+  // with a good --input the same command goes on to the model, and fails there
+  const good = join(dir, 'good.jsonl');
+  writeFileSync(good, '{"prompt":"ok"}\n');
+  const loading = await batch(good);
+  expect(loading.error).not.toBeInstanceOf(UsageError);
+  expect(loading.error.message).toContain('no-such-model');
+});

@@ -6,7 +6,7 @@ import { dtypeValue, requireString } from '../option-values.js';
 import { type CliTokenizer, dtypeOption, loadRuntime } from '../runtime.js';
 import { DEFAULT_SEED } from '../seed.js';
 
-import { runBatch, type Sampling } from './infer-batch.js';
+import { readBatchJob, runBatch, type Sampling } from './infer-batch.js';
 
 /** `lawgpt infer`: generate from a local HF LLaMA folder, streaming one prompt or a JSONL batch. */
 export const inferCommand: Command = {
@@ -149,6 +149,7 @@ lawgpt serve frames a chat; --raw continues the prompt as plain text, --template
     }
     const sampling = samplingOptions(args);
     checkChatPromptOptions(values);
+    const job = batch ? await readBatchJob(values) : undefined;
     sampling.onWarning = (message) => io.stderr(`warning: ${message}\n`);
     const progress = loadProgressPrinter({ write: io.stderr });
     const runtime = await loadRuntime({
@@ -175,15 +176,8 @@ lawgpt serve frames a chat; --raw continues the prompt as plain text, --template
       `model ${modelDir} (${numHiddenLayers} layers, vocab ${vocabSize}, context ${maxPositionEmbeddings}) on ${model.backend?.name}\n`,
     );
     try {
-      if (!batch) return await streamPrompt(model, tokenizer, values.prompt as string, sampling, io);
-      const batchSize = Number(values['batch-size']);
-      if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new UsageError(
-          `--batch-size must be a positive integer, got ${JSON.stringify(values['batch-size'])}`,
-        );
-      }
-      const paths = { input: values.input as string, output: values.output as string };
-      return await runBatch(model, tokenizer, paths, batchSize, sampling, io);
+      if (!job) return await streamPrompt(model, tokenizer, values.prompt as string, sampling, io);
+      return await runBatch(model, tokenizer, job, sampling, io);
     } finally {
       model.dispose();
     }

@@ -1,7 +1,6 @@
 // The teacher jobs behind `lawgpt data self-instruct|clean`: an OpenAI-compatible client around @lawgpt/data-gen.
 import {
   cleanInstructions,
-  createChatClient,
   DataGenFileError,
   DataGenParseError,
   type InstructionRecord,
@@ -12,14 +11,11 @@ import {
 } from '@lawgpt/data-gen';
 import type { CommandIO, ParsedArgs } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
-import { numberValue, requireString } from '../option-values.js';
+import { nonNegativeInteger as integer, requireString } from '../option-values.js';
 import { formatDuration } from '../progress.js';
+import { teacherClient } from './teacher-client.js';
 
 type Values = ParsedArgs['values'];
-
-/** A non-negative integer option (every one here has a default). */
-const integer = (value: Values[string], flag: string) =>
-  numberValue(value, flag, { integer: true, min: 0 }) ?? 0;
 
 /** Instruction records from a JSON array or JSONL file; plain Alpaca rows get an empty input and `seed` provenance. */
 export async function readRecords(path: string): Promise<InstructionRecord[]> {
@@ -56,23 +52,12 @@ export async function runTeacherJob(
   job: 'self-instruct' | 'clean',
 ): Promise<number> {
   const outputPath = requireString(values.output, '--output');
-  const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : process.env.OPENAI_API_KEY;
   const messages = {
     finishing: 'cancelling the requests in flight (asked again on resume)',
     stopped: () => `the records written to ${outputPath} are kept; rerun the same command to resume`,
   };
   return runInterruptible(job, io, messages, async (signal) => {
-    const client = createChatClient({
-      baseUrl: requireString(values['base-url'], '--base-url'),
-      apiKey,
-      model: requireString(values.model, '--model'),
-      concurrency: integer(values.concurrency, '--concurrency'),
-      timeoutMs: integer(values['timeout-ms'], '--timeout-ms'),
-      maxRetries: integer(values['max-retries'], '--max-retries'),
-      signal,
-      onRetry: ({ attempt, delayMs, reason }) =>
-        io.stderr(`\nretry ${attempt} after ${reason} in ${delayMs} ms\n`),
-    });
+    const client = teacherClient(values, io, signal);
     if (job === 'clean') {
       const records = await readRecords(requireString(values.input, '--input'));
       const result = await cleanInstructions({

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Sums `gradient` over the axes that broadcasting added or stretched, then reshapes it to `shape`

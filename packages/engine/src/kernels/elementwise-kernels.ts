@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelError } from '../errors.js';
 import { OP_KERNELS } from '../ops/named-op.js';
 import { reduceToShape } from './batch-mat-mul-gradient.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The part of the tfjs wasm backend the zero-copy Identity uses. */
 interface RefCountingBackend {

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 
 /** A BatchMatMul implementation for the tfjs `wasm` backend. */

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './internal/native-addon.js';
 import type { WasmBackendLike } from './internal/wasm-backend-heap.js';
 import type { MatMulEngine } from './matmul-engine.js';

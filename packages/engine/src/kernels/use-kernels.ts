@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelError } from '../errors.js';
 import { setNativeStoredProducts } from '../weights/stored-matmul.js';
 import { verifyOnBackend } from './backend-check.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelError } from '../errors.js';
 import { PackedWeightCache } from './internal/packed-weights.js';
 import { packedGemvBytes, SharedMemoryMatMul } from './internal/shared-memory-matmul.js';

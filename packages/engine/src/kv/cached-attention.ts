@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelError } from '../errors.js';
 import { type Backend, inputValues, output } from '../weights/stored-kernels.js';
 import type { KvStore } from './kv-store.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ensureStoredKernels, STORED_KERNELS } from '../weights/stored-kernels.js';
 import { StoredWeight } from '../weights/stored-weight.js';
 import { OP_KERNELS, runNamedOp } from './named-op.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { OP_KERNELS, runNamedOp } from './named-op.js';
 
 /** SwiGLU activation of LlamaMLP: `silu(gate) · up` with `silu(g) = g · sigmoid(g)`. gate, up: same shape. */

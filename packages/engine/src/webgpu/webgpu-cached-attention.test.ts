@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend.js';
 import { cachedAttention } from '../kv/cached-attention.js';

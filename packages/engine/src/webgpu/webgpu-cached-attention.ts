@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { EngineError, KernelError } from '../errors.js';
 import type { KvStore } from '../kv/kv-store.js';
 import { runFlashAttention } from './webgpu-flash-attention.js';

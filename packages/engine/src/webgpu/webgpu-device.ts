@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../errors.js';
 import { registerWebgpuKernels } from './webgpu-kernels.js';
+import { ENABLE_F16 } from './webgpu-stored-matmul.js';
 
 /** The WebGPU adapter a `webgpu` backend runs on, as Dawn reports it. */
 export interface GpuAdapterSummary {
@@ -14,8 +15,13 @@ export interface GpuAdapterSummary {
   description: string;
   /** True for a CPU (software) adapter such as Mesa's lavapipe. */
   isFallbackAdapter: boolean;
-  /** Whether the adapter offers `shader-f16` (our kernels compute in f32 either way). */
+  /** Whether the adapter offers `shader-f16`. */
   shaderF16: boolean;
+  /**
+   * Whether the device was created with `shader-f16` (requested whenever the adapter offers it): the stored-weight
+   * products then read f16 weights and Q8_0/Q4_0 scales as WGSL `f16`, unless `LAWGPT_WEBGPU_F16=0`.
+   */
+  shaderF16Enabled: boolean;
 }
 
 /** The optional packages, named as an install command would name them. */
@@ -26,6 +32,18 @@ interface AdapterLike {
     isFallbackAdapter?: boolean;
   };
   features: { has(name: string): boolean };
+  limits: Record<string, number>;
+  requestDevice(descriptor: {
+    requiredFeatures: string[];
+    requiredLimits: Record<string, number>;
+  }): Promise<DeviceLike>;
+}
+interface DeviceLike {
+  features: { has(name: string): boolean };
+  createShaderModule(descriptor: { code: string }): unknown;
+}
+interface WebgpuModule {
+  WebGPUBackend: new (device: DeviceLike, adapterInfo: unknown) => tf.KernelBackend;
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
@@ -74,7 +92,40 @@ function summarize(adapter: AdapterLike): GpuAdapterSummary {
     description: info.description ?? '',
     isFallbackAdapter: info.isFallbackAdapter ?? false,
     shaderF16: adapter.features.has('shader-f16'),
+    shaderF16Enabled: false,
   };
+}
+
+/** The limits tfjs-backend-webgpu's own factory raises to the adapter's. */
+const RAISED_LIMITS = [
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeInvocationsPerWorkgroup',
+];
+
+/**
+ * The device tfjs-backend-webgpu would create (same features and limits), plus `shader-f16` where the adapter
+ * has it; its shader modules get a kernel's {@link ENABLE_F16} moved to the front of tfjs's generated source.
+ */
+async function createDevice(adapter: AdapterLike): Promise<DeviceLike> {
+  const requiredFeatures = ['timestamp-query', 'bgra8unorm-storage', 'shader-f16'].filter((name) =>
+    adapter.features.has(name),
+  );
+  const requiredLimits = Object.fromEntries(RAISED_LIMITS.map((name) => [name, adapter.limits[name]!]));
+  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  if (device.features.has('shader-f16')) {
+    const createShaderModule = device.createShaderModule.bind(device);
+    device.createShaderModule = (descriptor) =>
+      createShaderModule(
+        descriptor.code.includes(ENABLE_F16)
+          ? { ...descriptor, code: `${ENABLE_F16}\n${descriptor.code.replace(ENABLE_F16, '')}` }
+          : descriptor,
+      );
+  }
+  return device;
 }
 
 /** Dawn's GPU with an adapter checked, as `navigator.gpu`, and tfjs-backend-webgpu registered on it. */
@@ -101,13 +152,17 @@ async function startDawn(): Promise<GpuAdapterSummary> {
   const holder = globalThis as { navigator?: Record<string, unknown> };
   holder.navigator ??= {};
   Object.defineProperty(holder.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
-  await importOptional('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend } = await importOptional<WebgpuModule>('@tensorflow/tfjs-backend-webgpu');
   if (!tf.findBackendFactory('webgpu')) {
     throw new BackendError(
       'webgpu',
       '@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed and did not register; select the backend through selectBackend({ backend: "webgpu" }) before importing it',
     );
   }
+  // Replace the package's factory (which requests no shader-f16) by one creating the device on our adapter.
+  const found = adapter;
+  tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', async () => new WebGPUBackend(await createDevice(found), found.info), 3);
   return summarize(adapter);
 }
 
@@ -128,6 +183,8 @@ export async function startWebgpu(): Promise<GpuAdapterSummary> {
   if (!ok) throw new BackendError('webgpu', "tf.setBackend('webgpu') returned false (no device)");
   await tf.ready();
   registerWebgpuKernels();
+  const { device } = tf.backend() as unknown as { device?: DeviceLike };
+  started.shaderF16Enabled = device?.features.has('shader-f16') ?? false;
   return started;
 }
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelError } from '../errors.js';
 import { REDUCE_MAX, REDUCE_SUM, runProgram, type WebgpuBackendLike, WORKGROUP } from './webgpu-program.js';
 

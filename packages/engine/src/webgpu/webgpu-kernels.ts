@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ELEMENTWISE_GRADIENTS } from '../kernels/elementwise-kernels.js';
 import { CACHED_ATTENTION } from '../kv/cached-attention.js';
 import { OP_KERNELS } from '../ops/named-op.js';

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /** A uniform value of a program: tfjs-backend-webgpu packs these after its own shape uniforms. */
 export interface ProgramUniform {

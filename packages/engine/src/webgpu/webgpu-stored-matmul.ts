@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { KernelError } from '../errors.js';
 import type { StoredWeight } from '../weights/stored-weight.js';
 import { isQuantized, QUANT_BLOCK, type WeightFormat } from '../weights/weight-format.js';
@@ -17,10 +17,30 @@ import {
  * widens f16/bf16 and dequantizes the blocks as it reads them. Quantized formats quantize x to Q8 blocks first
  * and sum exact integer block products × d_w × d_x, as the wasm engine and llama.cpp's CPU backend do.
  * One workgroup per output value: shaped for decoding (one x row), correct for any number of rows.
+ * Where the device has `shader-f16` (see {@link shaderF16On}), halves (f16 weights, Q8_0/Q4_0 scales) are read
+ * as WGSL `f16` and widened to f32; otherwise decoded from their bits. Both are exact; products and sums are f32.
  */
 
 /** Activation blocks: [d, q₀ … q₃₁] as f32 (q exact small integers). */
 const ACT_STRIDE = QUANT_BLOCK + 1;
+
+/** The directive of the f16 kernels; the device started by `startWebgpu` moves it to the front of the source. */
+export const ENABLE_F16 = 'enable f16;';
+
+/**
+ * Whether the stored products on `backend` read halves as WGSL `f16`: its device has `shader-f16` and
+ * `$LAWGPT_WEBGPU_F16` is not `0` (read at each call; `0` forces the f32 path, e.g. to compare both).
+ */
+export function shaderF16On(backend: unknown): boolean {
+  const { device } = backend as { device?: { features?: { has(name: string): boolean } } };
+  return process.env.LAWGPT_WEBGPU_F16 !== '0' && (device?.features?.has('shader-f16') ?? false);
+}
+
+/** WGSL `fn halfValue(o : u32) -> f32`: the IEEE half at byte offset `o` of `w`, widened exactly. */
+const HALF_VALUE = {
+  f32: 'fn halfValue(o : u32) -> f32 { return halfToF32(halfAt(o)); }',
+  f16: 'fn halfValue(o : u32) -> f32 { return f32(bitcast<vec2<f16>>(w[o >> 2u])[(o >> 1u) & 1u]); }',
+};
 
 const WGSL_HELPERS = `
 fn word(o : u32) -> u32 { return bitcast<u32>(w[o >> 2u]); }
@@ -45,7 +65,7 @@ const PARTIAL_DOT: Record<WeightFormat, string> = {
   }`,
   f16: `
   for (var j = tid; j < uniforms.cols; j = j + ${WORKGROUP}) {
-    acc = acc + halfToF32(halfAt(rowStart + 2u * u32(j))) * xs[i * uniforms.cols + j];
+    acc = acc + halfValue(rowStart + 2u * u32(j)) * xs[i * uniforms.cols + j];
   }`,
   bf16: `
   for (var j = tid; j < uniforms.cols; j = j + ${WORKGROUP}) {
@@ -60,7 +80,7 @@ const PARTIAL_DOT: Record<WeightFormat, string> = {
       let q = (i32(byteAt(o + 2u + j)) << 24u) >> 24u;
       sum = sum + q * i32(xs[a + 1 + i32(j)]);
     }
-    acc = acc + f32(sum) * (halfToF32(halfAt(o)) * xs[a]);
+    acc = acc + f32(sum) * (halfValue(o) * xs[a]);
   }`,
   q4_0: `
   for (var b = tid; b < uniforms.cols / 32; b = b + ${WORKGROUP}) {
@@ -72,12 +92,33 @@ const PARTIAL_DOT: Record<WeightFormat, string> = {
       sum = sum + (i32(packed & 15u) - 8) * i32(xs[a + 1 + i32(j)]);
       sum = sum + (i32(packed >> 4u) - 8) * i32(xs[a + 17 + i32(j)]);
     }
-    acc = acc + f32(sum) * (halfToF32(halfAt(o)) * xs[a]);
+    acc = acc + f32(sum) * (halfValue(o) * xs[a]);
   }`,
 };
 
-function matMulCode(format: WeightFormat): string {
-  return `${WGSL_HELPERS}
+/** The f16 row read as vec2<f16> pairs (shader-f16, even cols: each row starts on a word). */
+const PAIRED_F16_DOT = `
+  for (var p = tid; p < uniforms.cols / 2; p = p + ${WORKGROUP}) {
+    let pair = vec2<f32>(bitcast<vec2<f16>>(w[rowStart / 4u + u32(p)]));
+    let k = i * uniforms.cols + 2 * p;
+    acc = acc + pair.x * xs[k] + pair.y * xs[k + 1];
+  }`;
+
+/** Which WGSL a product or gradient uses: the format, whether halves are read as f16, whether in pairs. */
+interface Variant {
+  format: WeightFormat;
+  f16: boolean;
+  paired?: boolean;
+}
+
+const variantKey = ({ format, f16, paired }: Variant) =>
+  `${format}${f16 ? '_shaderf16' : ''}${paired ? '_pairs' : ''}`;
+
+const helpers = (f16: boolean) => `${f16 ? ENABLE_F16 : ''}${WGSL_HELPERS}
+${HALF_VALUE[f16 ? 'f16' : 'f32']}`;
+
+function matMulCode({ format, f16, paired }: Variant): string {
+  return `${helpers(f16)}
 ${REDUCE_SUM}
 fn main(index : i32) {
   let group = index / ${WORKGROUP};
@@ -87,7 +128,7 @@ fn main(index : i32) {
   let r = group % uniforms.rows;
   let rowStart = u32(r) * u32(uniforms.rowBytes);
   var acc = 0.0;
-  if (valid) {${PARTIAL_DOT[format]}
+  if (valid) {${paired ? PAIRED_F16_DOT : PARTIAL_DOT[format]}
   }
   let total = reduceSum(tid, acc);
   if (valid && tid == 0) { result[group] = total; }
@@ -97,19 +138,19 @@ fn main(index : i32) {
 /** WGSL `fn weightAt(r : i32, c : i32) -> f32`: W[r, c] decoded (dequantized: d · q). */
 const WEIGHT_AT: Record<WeightFormat, string> = {
   f32: 'return bitcast<f32>(w[u32(r) * u32(uniforms.cols) + u32(c)]);',
-  f16: 'return halfToF32(halfAt(u32(r) * u32(uniforms.rowBytes) + 2u * u32(c)));',
+  f16: 'return halfValue(u32(r) * u32(uniforms.rowBytes) + 2u * u32(c));',
   bf16: 'return bitcast<f32>(halfAt(u32(r) * u32(uniforms.rowBytes) + 2u * u32(c)) << 16u);',
   q8_0: `let o = u32(r) * u32(uniforms.rowBytes) + 34u * u32(c / 32);
-  return halfToF32(halfAt(o)) * f32((i32(byteAt(o + 2u + u32(c % 32))) << 24u) >> 24u);`,
+  return halfValue(o) * f32((i32(byteAt(o + 2u + u32(c % 32))) << 24u) >> 24u);`,
   q4_0: `let o = u32(r) * u32(uniforms.rowBytes) + 18u * u32(c / 32);
   let j = c % 32;
   let packed = byteAt(o + 2u + u32(j % 16));
-  return halfToF32(halfAt(o)) * f32(i32(select(packed >> 4u, packed & 15u, j < 16)) - 8);`,
+  return halfValue(o) * f32(i32(select(packed >> 4u, packed & 15u, j < 16)) - 8);`,
 };
 
 // dx = dy · W, one thread per dx value, summing over W's rows in float32.
-function gradCode(format: WeightFormat): string {
-  return `${WGSL_HELPERS}
+function gradCode({ format, f16 }: Variant): string {
+  return `${helpers(f16)}
 fn weightAt(r : i32, c : i32) -> f32 {
   ${WEIGHT_AT[format]}
 }
@@ -182,6 +223,12 @@ export function webgpuStoredMatMul({
   }
   const w = deviceWeight(gpu, weight);
   const quantized = isQuantized(weight.format);
+  const f16 = shaderF16On(gpu);
+  const variant: Variant = {
+    format: weight.format,
+    f16,
+    paired: f16 && weight.format === 'f16' && cols % 2 === 0,
+  };
   const blocks = (count * cols) / QUANT_BLOCK;
   const xs = quantized
     ? runProgram(gpu, {
@@ -194,7 +241,7 @@ export function webgpuStoredMatMul({
       })
     : x;
   const y = runProgram(gpu, {
-    key: `stored_matmul_${weight.format}`,
+    key: `stored_matmul_${variantKey(variant)}`,
     inputs: [
       ['xs', xs],
       ['w', w],
@@ -207,7 +254,7 @@ export function webgpuStoredMatMul({
       ['count', 'i32', count],
       ['rowBytes', 'i32', weight.rowBytes],
     ],
-    body: matMulCode(weight.format),
+    body: matMulCode(variant),
   });
   if (xs !== x) gpu.disposeData(xs.dataId);
   return y;
@@ -230,8 +277,9 @@ export function webgpuStoredMatMulGradX({
   if (dy.dtype !== 'float32' || dy.shape.length !== 2 || rows !== weight.rows) {
     throw new KernelError('linear', `float32 dy of shape [n, ${weight.rows}]`, `${dy.dtype} [${dy.shape}]`);
   }
+  const variant: Variant = { format: weight.format, f16: shaderF16On(gpu) };
   return runProgram(gpu, {
-    key: `stored_matmul_grad_${weight.format}`,
+    key: `stored_matmul_grad_${variantKey(variant)}`,
     inputs: [
       ['dy', dy],
       ['w', deviceWeight(gpu, weight)],
@@ -244,6 +292,6 @@ export function webgpuStoredMatMulGradX({
       ['count', 'i32', count],
       ['rowBytes', 'i32', weight.rowBytes],
     ],
-    body: gradCode(weight.format),
+    body: gradCode(variant),
   });
 }

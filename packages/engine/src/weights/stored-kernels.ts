@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../kernels/internal/wasm-backend-heap.js';
 import { storedMatMul, storedMatMulTransposed } from './stored-matmul.js';
 import type { StoredWeight } from './stored-weight.js';

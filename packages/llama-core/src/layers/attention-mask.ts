@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Added to the scores of masked key positions (float32's lowest value, as HF uses). */
 export const MASKED = -3.4028234663852886e38;

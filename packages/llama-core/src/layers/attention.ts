@@ -1,5 +1,5 @@
 import { attention, rmsNorm, rope } from '@lawgpt/engine';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext } from './context.js';
 
 /** [batch·seq, heads·hd] → [batch, heads, seq, hd] (one token: the same memory order, a reshape suffices). */

@@ -1,5 +1,5 @@
 import { rmsNorm } from '@lawgpt/engine';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { selfAttention } from './attention.js';
 import type { ForwardContext } from './context.js';
 import { mlp } from './mlp.js';

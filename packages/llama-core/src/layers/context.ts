@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from '../config.js';
 import type { KVCache } from '../kv-cache.js';
 

@@ -1,5 +1,5 @@
 import { swiGlu } from '@lawgpt/engine';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext } from './context.js';
 
 /** LlamaMLP (SwiGLU): `down(silu(gate(x)) · up(x))`. x: [rows, hidden] → [rows, hidden]. */

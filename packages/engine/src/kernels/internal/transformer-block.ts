@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { rmsNorm } from '../../ops/rms-norm.js';
 import { rope } from '../../ops/rope.js';
 import { swiGlu } from '../../ops/swi-glu.js';

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { type WasmMemory, webAssembly } from './webassembly.js';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the kernels use (4.22.0). */
