@@ -110,12 +110,12 @@ export async function removeLeftovers(outputDir: string, keep: string | undefine
   }
 }
 
-/** Restore trainable tensors (in place) and return the optimizer state of the checkpoint `state` names. */
-export async function restoreCheckpoint(
+/** Restore the trainable tensors (in place) from the checkpoint `state` names. */
+export async function restoreTrainable(
   outputDir: string,
   state: TrainerState,
   trainable: Map<string, tf.Variable>,
-): Promise<AdamWState> {
+): Promise<void> {
   const dir = join(outputDir, state.checkpoint);
   const { tensors } = await readSafetensors(join(dir, 'trainable.safetensors'));
   for (const [name, variable] of trainable) {
@@ -130,7 +130,16 @@ export async function restoreCheckpoint(
     variable.assign(value);
     value.dispose();
   }
-  const optimizer = await readSafetensors(join(dir, 'optimizer.safetensors'));
+}
+
+/** Restore trainable tensors (in place) and return the optimizer state of the checkpoint `state` names. */
+export async function restoreCheckpoint(
+  outputDir: string,
+  state: TrainerState,
+  trainable: Map<string, tf.Variable>,
+): Promise<AdamWState> {
+  await restoreTrainable(outputDir, state, trainable);
+  const optimizer = await readSafetensors(join(outputDir, state.checkpoint, 'optimizer.safetensors'));
   const moments: AdamWState['moments'] = {};
   for (const [key, tensor] of optimizer.tensors) {
     const [name, which] = key.split('::');

@@ -7,6 +7,7 @@ import {
   readTrainerState,
   removeLeftovers,
   restoreCheckpoint,
+  restoreTrainable,
   type TrainerState,
   writeCheckpoint,
   writeTrainerState,
@@ -208,7 +209,7 @@ async function train(
   const changedSettings = previous ? checkResume(previous, settings, outputDir, forceResume) : [];
   if (previous?.finished && previous.step >= totalSteps) {
     // the caller goes on with `model`/`adapter` (merge, evaluate): they get the trained weights, not their init
-    await restoreCheckpoint(outputDir, previous, trainableTensors(model, adapter));
+    await restoreTrainable(outputDir, previous, trainableTensors(model, adapter));
     const { step, history } = previous;
     const finalLoss = history.at(-1)?.loss ?? Number.NaN;
     return { steps: step, finalLoss, history, aborted: false, alreadyFinished: true, changedSettings };

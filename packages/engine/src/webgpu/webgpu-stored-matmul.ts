@@ -204,6 +204,26 @@ export function webgpuWeightBytes(): number {
   return bytes;
 }
 
+/** The stored weight of a product's attrs and its float32 [count, weight[side]] operand, checked. */
+function storedOperands(
+  input: tf.TensorInfo | undefined,
+  attrs: tf.NamedAttrMap | undefined,
+  name: 'x' | 'dy',
+  side: 'cols' | 'rows',
+): { weight: StoredWeight; operand: tf.TensorInfo; count: number } {
+  const weight = (attrs as unknown as { weight: StoredWeight }).weight;
+  const operand = input as tf.TensorInfo;
+  const [count, width] = operand.shape as [number, number];
+  if (operand.dtype !== 'float32' || operand.shape.length !== 2 || width !== weight[side]) {
+    throw new KernelError(
+      'linear',
+      `float32 ${name} of shape [n, ${weight[side]}]`,
+      `${operand.dtype} [${operand.shape}]`,
+    );
+  }
+  return { weight, operand, count };
+}
+
 /** The kernelFunc of `LawgptStoredMatMul` on webgpu: inputs `{ x }` ([count, cols] float32), attrs `{ weight }`. */
 export function webgpuStoredMatMul({
   inputs,
@@ -215,12 +235,8 @@ export function webgpuStoredMatMul({
   attrs?: tf.NamedAttrMap;
 }): tf.TensorInfo {
   const gpu = backend as WebgpuBackendLike;
-  const weight = (attrs as unknown as { weight: StoredWeight }).weight;
-  const x = inputs.x as tf.TensorInfo;
-  const [count, cols] = x.shape as [number, number];
-  if (x.dtype !== 'float32' || x.shape.length !== 2 || cols !== weight.cols) {
-    throw new KernelError('linear', `float32 x of shape [n, ${weight.cols}]`, `${x.dtype} [${x.shape}]`);
-  }
+  const { weight, operand: x, count } = storedOperands(inputs.x, attrs, 'x', 'cols');
+  const cols = weight.cols;
   const w = deviceWeight(gpu, weight);
   const quantized = isQuantized(weight.format);
   const f16 = shaderF16On(gpu);
@@ -271,12 +287,7 @@ export function webgpuStoredMatMulGradX({
   attrs?: tf.NamedAttrMap;
 }): tf.TensorInfo {
   const gpu = backend as WebgpuBackendLike;
-  const weight = (attrs as unknown as { weight: StoredWeight }).weight;
-  const dy = inputs.dy as tf.TensorInfo;
-  const [count, rows] = dy.shape as [number, number];
-  if (dy.dtype !== 'float32' || dy.shape.length !== 2 || rows !== weight.rows) {
-    throw new KernelError('linear', `float32 dy of shape [n, ${weight.rows}]`, `${dy.dtype} [${dy.shape}]`);
-  }
+  const { weight, operand: dy, count } = storedOperands(inputs.dy, attrs, 'dy', 'rows');
   const variant: Variant = { format: weight.format, f16: shaderF16On(gpu) };
   return runProgram(gpu, {
     key: `stored_matmul_grad_${variantKey(variant)}`,
