@@ -11,6 +11,8 @@ export { BYTE_LEVEL_ALPHABET } from './byte-level-alphabet.js';
 export { CHINESE_NUMERAL_CHARS, formatChineseNumeral, parseChineseNumeral } from './chinese-numeral.js';
 export type { CsvRow } from './csv-rows.js';
 export { splitCsv } from './csv-rows.js';
+export type { JiebaCutOptions } from './jieba-cut.js';
+export { jiebaCut } from './jieba-cut.js';
 export type {
   AppendJsonlOptions,
   JsonlJournal,
@@ -31,5 +33,6 @@ export type {
   OpenAIRetryInfo,
 } from './openai-chat.js';
 export { createOpenAIChat, OpenAIRequestError } from './openai-chat.js';
+export { PY_SPACE } from './python-space.js';
 export type { ReadErrorReason } from './read-error.js';
 export { describeReadError } from './read-error.js';

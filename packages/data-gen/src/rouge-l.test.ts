@@ -32,6 +32,12 @@ describe('ROUGE-L on Chinese tokens', () => {
     expect(rougeLText('请解释正当防卫的构成条件', '起草一份房屋租赁合同')).toBeLessThan(0.3);
   });
 
+  it("splits as Python jieba's cut(HMM=False): unknown names stay single characters, ASCII runs join", () => {
+    // Python 3.11, jieba 0.42.1: list(jieba.cut('韩冰是个好人', HMM=False)) → ['韩', '冰', '是', '个', '好人'].
+    expect(tokenizeChinese('韩冰是个好人')).toEqual(['韩', '冰', '是', '个', '好人']);
+    expect(tokenizeChinese('ABC123公司第3条')).toEqual(['abc123', '公司', '第', '3', '条']);
+  });
+
   it('keeps Latin words and digits as tokens and handles empty input', () => {
     expect(tokenizeChinese('ABC公司 2023年', 'char')).toEqual(['abc', '公', '司', '2023', '年']);
     expect(lcsLength([], ['a'])).toBe(0);

@@ -1,39 +1,21 @@
-import { createRequire } from 'node:module';
-import { lcsLength } from '@lawgpt/common';
+import { jiebaCut, lcsLength } from '@lawgpt/common';
 
 export { lcsLength };
 
 /** How Chinese text is split into ROUGE tokens: jieba words, single characters, or a function. */
 export type ChineseTokenizer = 'jieba' | 'char' | ((text: string) => string[]);
 
-interface JiebaInstance {
-  cut(sentence: string, hmm?: boolean): string[];
-}
-let jieba: JiebaInstance | undefined;
-
-/** The shared jieba segmenter (loaded on first use with its default dictionary). */
-function jiebaInstance(): JiebaInstance {
-  if (!jieba) {
-    const require = createRequire(import.meta.url);
-    const { Jieba } = require('@node-rs/jieba') as { Jieba: { withDict(dict: Uint8Array): JiebaInstance } };
-    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
-    jieba = Jieba.withDict(dict);
-  }
-  return jieba;
-}
-
 // Tokens made only of punctuation, symbols or spaces carry no content.
 const CONTENT = /[\p{L}\p{N}]/u;
 
 /**
  * Split text into ROUGE tokens. `char`: every CJK character alone, runs of Latin letters/digits as one
- * lower-cased token; `jieba`: jieba words (HMM off), lower-cased. Punctuation and spaces are dropped.
+ * lower-cased token; `jieba`: jieba words as Python jieba 0.42.1's `cut(text, HMM=False)`, lower-cased. Punctuation and spaces are dropped.
  */
 export function tokenizeChinese(text: string, tokenizer: ChineseTokenizer = 'jieba'): string[] {
   if (typeof tokenizer === 'function') return tokenizer(text);
   if (tokenizer === 'char') return text.toLowerCase().match(/[a-z0-9]+|[\p{L}\p{N}]/gu) ?? [];
-  return jiebaInstance()
-    .cut(text, false)
+  return jiebaCut(text, { hmm: false })
     .map((token) => token.trim().toLowerCase())
     .filter((token) => CONTENT.test(token));
 }

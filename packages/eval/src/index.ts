@@ -1,3 +1,4 @@
+export { jiebaCut } from '@lawgpt/common';
 export { cn2anTransform } from './cn2an/transform.js';
 export type { DiscAccuracy, DiscQuestion, DiscResults, RunDiscOptions } from './disc-law-eval.js';
 export {
@@ -48,7 +49,6 @@ export type { GenerateOptions, TextGenerator, TextScorer } from './runner/text-g
 export type { LawBenchResults, LawBenchTaskResult, ScoreLawBenchOptions } from './score-lawbench.js';
 export { loadLabelLists, scoreLawBench, summarize } from './score-lawbench.js';
 export { charF1 } from './scoring/char-f1.js';
-export { jiebaCut } from './scoring/jieba-segmenter.js';
 export { lawbenchRougeL } from './scoring/rouge-l.js';
 export type { TaskScore } from './scoring/task-score.js';
 export { TASK_SCORERS } from './scoring/task-scorers.js';

@@ -1,9 +1,9 @@
+import { jiebaCut } from '@lawgpt/common';
 import { describe, expect, it } from 'vitest';
 import { extractArticles } from './article-f1.js';
 import { charF1 } from './char-f1.js';
 import { judgeChoice } from './choice-accuracy.js';
 import { entitySoftF1, extractEntities } from './entity-f1.js';
-import { jiebaCut } from './jieba-segmenter.js';
 import { extractPrisonMonths } from './prison-term.js';
 import { lawbenchRougeL, lcsLength, rougeLF, rougeTokens } from './rouge-l.js';
 import { labelsIn, setF1 } from './set-f1.js';

@@ -1,7 +1,6 @@
-import { lcsLength } from '@lawgpt/common';
+import { jiebaCut, lcsLength } from '@lawgpt/common';
 import { pyRstrip, pySplitWhitespace, pyStrip } from '../internal/python-text.js';
 import type { LawBenchPrediction } from '../lawbench-predictions.js';
-import { jiebaCut } from './jieba-segmenter.js';
 import { mean, type TaskScore } from './task-score.js';
 
 /** The LCS core, shared with data-gen (rouge_chinese's LCS is the plain token-equality one). */

@@ -1,7 +1,7 @@
-"""Writes src/scoring/jieba-hmm-model.ts from Python jieba 0.42.1's HMM (finalseg) probabilities.
+"""Writes src/jieba-hmm-model.ts from Python jieba 0.42.1's HMM (finalseg) probabilities.
 
 Dev script, run once when the model changes (needs Debian's python3-jieba):
-    /usr/bin/python3 packages/eval/scripts/jieba-hmm-model.py
+    /usr/bin/python3 packages/common/scripts/jieba-hmm-model.py
 The values are stored bit for bit (float64), so the TypeScript Viterbi sees exactly Python's numbers.
 """
 import base64
@@ -15,7 +15,7 @@ from jieba.finalseg.prob_start import P as START
 from jieba.finalseg.prob_trans import P as TRANS
 
 STATES = 'BMES'
-OUT = Path(__file__).resolve().parent.parent / 'src' / 'scoring' / 'jieba-hmm-model.ts'
+OUT = Path(__file__).resolve().parent.parent / 'src' / 'jieba-hmm-model.ts'
 
 
 def b64(fmt, values):

@@ -7,11 +7,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Folder of the golden files (`packages/eval/golden/jieba`). */
+/** Folder of the golden files (`packages/common/golden/jieba`). */
 export const GOLDEN_DIR = fileURLToPath(new URL('../../golden/jieba/', import.meta.url));
 
 /** Seed and size of the synthetic set. */
 export const SYNTHETIC = { seed: 15, count: 24_000 };
+
+/** The two modes of Python's `jieba.cut(text, HMM=...)` that have golden segmentations. */
+export const MODES = { hmm: { hmm: true, suffix: '' }, noHmm: { hmm: false, suffix: '-no-hmm' } } as const;
+export type Mode = keyof typeof MODES;
 
 /** `golden.json`: where the hashes came from, and digests of the inputs they belong to. */
 export interface GoldenMeta {
@@ -20,6 +24,12 @@ export interface GoldenMeta {
   total: number;
   synthetic: { seed: number; count: number; digest: string };
   lawbench: { count: number; digest: string };
+}
+
+/** Golden hashes of one mode: 4 bytes per text, in the order of the text set. */
+export interface GoldenHashes {
+  synthetic: Buffer;
+  lawbench: Buffer;
 }
 
 /** A digest of a list of texts (to tell "inputs changed" from "segmentation changed"). */
@@ -41,16 +51,23 @@ export function segmentationHash(lengths: readonly number[]): Buffer {
   return createHash('sha256').update(lengths.join(',')).digest().subarray(0, 4);
 }
 
-export function readGolden(): { meta: GoldenMeta; synthetic: Buffer; lawbench: Buffer } {
+const file = (set: keyof GoldenHashes, mode: Mode): string => `${GOLDEN_DIR}${set}${MODES[mode].suffix}.bin`;
+
+export function readGolden(): { meta: GoldenMeta; hashes: Record<Mode, GoldenHashes> } {
+  const read = (mode: Mode): GoldenHashes => ({
+    synthetic: readFileSync(file('synthetic', mode)),
+    lawbench: readFileSync(file('lawbench', mode)),
+  });
   return {
     meta: JSON.parse(readFileSync(`${GOLDEN_DIR}golden.json`, 'utf8')) as GoldenMeta,
-    synthetic: readFileSync(`${GOLDEN_DIR}synthetic.bin`),
-    lawbench: readFileSync(`${GOLDEN_DIR}lawbench.bin`),
+    hashes: { hmm: read('hmm'), noHmm: read('noHmm') },
   };
 }
 
-export function writeGolden(meta: GoldenMeta, synthetic: Buffer, lawbench: Buffer): void {
+export function writeGolden(meta: GoldenMeta, hashes: Record<Mode, GoldenHashes>): void {
   writeFileSync(`${GOLDEN_DIR}golden.json`, `${JSON.stringify(meta, null, 2)}\n`);
-  writeFileSync(`${GOLDEN_DIR}synthetic.bin`, synthetic);
-  writeFileSync(`${GOLDEN_DIR}lawbench.bin`, lawbench);
+  for (const mode of Object.keys(MODES) as Mode[]) {
+    writeFileSync(file('synthetic', mode), hashes[mode].synthetic);
+    writeFileSync(file('lawbench', mode), hashes[mode].lawbench);
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mulberry32 as createRandom, type Rng as Random } from '@lawgpt/common';
+import { mulberry32 as createRandom, type Rng as Random } from '../mulberry32.js';
 
 const int = (random: Random, min: number, max: number): number =>
   min + Math.floor(random() * (max - min + 1));

@@ -1,5 +1,5 @@
-import { dict } from '@node-rs/jieba/dict.js';
-import { pyLogInt } from '../internal/python-log.js';
+import { createRequire } from 'node:module';
+import { pyLogInt } from './internal/python-log.js';
 
 /**
  * Python jieba 0.42.1's prefix dictionary (`Tokenizer.FREQ` and `Tokenizer.total`) as a trie over UTF-16 units.
@@ -27,9 +27,16 @@ const MISSING_LINES: ReadonlyArray<[word: string, count: number]> = [['B超', 3]
 
 let loaded: JiebaDictionary | undefined;
 
-/** jieba's default dictionary, parsed on first use (about half a second). */
+/**
+ * jieba's default dictionary, read and parsed on first use (about half a second). The file comes from
+ * `@node-rs/jieba`'s `dict.txt`, required at run time (not bundled), so a package that bundles this module without
+ * calling it neither needs `@node-rs/jieba` nor reads the 5 MB file.
+ */
 export function jiebaDictionary(): JiebaDictionary {
-  loaded ??= parseDictionary(new TextDecoder().decode(dict), MISSING_LINES);
+  if (!loaded) {
+    const { dict } = createRequire(import.meta.url)('@node-rs/jieba/dict.js') as { dict: Uint8Array };
+    loaded = parseDictionary(new TextDecoder().decode(dict), MISSING_LINES);
+  }
   return loaded;
 }
 
