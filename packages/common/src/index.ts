@@ -11,6 +11,8 @@ export { BYTE_LEVEL_ALPHABET } from './byte-level-alphabet.js';
 export { CHINESE_NUMERAL_CHARS, formatChineseNumeral, parseChineseNumeral } from './chinese-numeral.js';
 export type { CsvRow } from './csv-rows.js';
 export { splitCsv } from './csv-rows.js';
+export type { GgufBpeVocabulary } from './gguf-vocabulary-types.js';
+export { GGUF_TOKEN_TYPES } from './gguf-vocabulary-types.js';
 export type { JiebaCutOptions } from './jieba-cut.js';
 export { jiebaCut } from './jieba-cut.js';
 export type {

@@ -1,35 +1,15 @@
+import { GGUF_TOKEN_TYPES, type GgufBpeVocabulary } from '@lawgpt/common';
 import { ByteLevelBpeTokenizer } from './byte-level-bpe-tokenizer.js';
 import { TokenizerModelError } from './errors.js';
 import { GGUF_PRE_TOKENIZERS, ggufPreTokenizerName } from './internal/gguf-pre-tokenizers.js';
 
-/** llama.cpp's token types (`tokenizer.ggml.token_type`) in a `gpt2` vocabulary. */
-const NORMAL = 1;
-const CONTROL = 3;
-const USER_DEFINED = 4;
-const UNUSED = 5;
+const { normal: NORMAL, control: CONTROL, userDefined: USER_DEFINED, unused: UNUSED } = GGUF_TOKEN_TYPES;
 
 /**
  * The plain vocabulary of a GGUF `gpt2` (byte-level BPE) tokenizer: what `@lawgpt/llama-core`'s `exportGguf` takes
- * as `vocabulary` and `readGgufBpeVocabulary` gives back.
+ * as `vocabulary` and `readGgufBpeVocabulary` gives back (one type, `GgufBpeVocabulary`, shared with llama-core).
  */
-export interface GgufBpe {
-  model: 'gpt2';
-  /** `tokenizer.ggml.pre`: `qwen2`, `llama-bpe` or `gpt-2`. */
-  pre: string;
-  /** Piece of each id: byte-level model pieces, added tokens as their text, `[PAD<id>]` for ids beyond them. */
-  tokens: string[];
-  /** 1 normal, 3 control (special added tokens and `<|…|>` ones), 4 user-defined (other added tokens), 5 unused. */
-  tokenTypes: number[];
-  /** Merges in rank order, `"left right"`. */
-  merges: string[];
-  bosId?: number;
-  eosId?: number;
-  padId?: number;
-  /** `tokenizer.ggml.add_bos_token`: `add_bos_token` of tokenizer_config.json (false when absent). */
-  addBosToken?: boolean;
-  /** `tokenizer.chat_template`. */
-  chatTemplate?: string;
-}
+export type GgufBpe = GgufBpeVocabulary;
 
 /** Options of {@link toGgufBpe}. */
 export interface ToGgufBpeOptions {

@@ -1,35 +1,10 @@
-import { BYTE_LEVEL_ALPHABET } from '@lawgpt/common';
+import { BYTE_LEVEL_ALPHABET, type GgufBpeVocabulary } from '@lawgpt/common';
 import { GgufError, InputError } from '../errors.js';
 import type { GgufFile } from './gguf-reader.js';
 import type { GgufValue } from './gguf-types.js';
 import { GGUF_TOKEN_TYPES, type GgufVocabulary, readGgufVocabulary } from './gguf-vocabulary.js';
 
-/**
- * A byte-level BPE vocabulary for a GGUF file (`tokenizer.ggml.model` `gpt2`, as llama.cpp's converter writes for
- * GPT-2, Qwen and LLaMA-3 tokenizers): pieces in the byte-level alphabet, merges by rank, the pre-tokenizer name.
- */
-export interface GgufBpeVocabulary {
-  model: 'gpt2';
-  /** `tokenizer.ggml.pre`: llama.cpp's name of the pre-tokenizer regex (`qwen2`, `llama-bpe`, `gpt-2`, …). */
-  pre: string;
-  /** Piece of each id: byte-level strings (`Ġ` = space), added tokens as their text, `[PAD<id>]` for unused ids. */
-  tokens: string[];
-  /** Type of each piece: 1 normal, 3 control (special added tokens), 4 user-defined (other added tokens), 5 unused. */
-  tokenTypes: number[];
-  /** Merges in rank order, each `"left right"`. */
-  merges: string[];
-  /** BOS id; Qwen's tokenizer has none and {@link exportGguf} then takes `config.bos_token_id`, as the converter. */
-  bosId?: number;
-  /** EOS id; default `config.eos_token_id`. */
-  eosId?: number;
-  unkId?: number;
-  padId?: number;
-  /** `tokenizer.ggml.add_bos_token` (Qwen: false). */
-  addBosToken?: boolean;
-  addEosToken?: boolean;
-  /** `tokenizer.chat_template` (Jinja), when the tokenizer has one. */
-  chatTemplate?: string;
-}
+export type { GgufBpeVocabulary };
 
 /**
  * A valid `gpt2` vocabulary for a model without a tokenizer (random models, tests): the 256 byte pieces as ids

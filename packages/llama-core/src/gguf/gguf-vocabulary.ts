@@ -1,19 +1,9 @@
+import { GGUF_TOKEN_TYPES } from '@lawgpt/common';
 import { GgufError, InputError } from '../errors.js';
 import type { GgufFile } from './gguf-reader.js';
 import type { GgufValue } from './gguf-types.js';
 
-/**
- * Token types as llama.cpp stores them in `tokenizer.ggml.token_type` (the same numbers as
- * SentencePiece's `ModelProto.SentencePiece.Type`).
- */
-export const GGUF_TOKEN_TYPES = {
-  normal: 1,
-  unknown: 2,
-  control: 3,
-  userDefined: 4,
-  unused: 5,
-  byte: 6,
-} as const;
+export { GGUF_TOKEN_TYPES };
 
 /** Special ids of a vocabulary ({@link GgufVocabulary}, {@link ggufVocabularyFromPieces}). */
 export interface VocabularyIds {
