@@ -3,20 +3,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithCommands } from '@lawgpt/test-helpers';
+import { launchChromium } from '@lawgpt/test-helpers/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ANSWER, type FakeEngine, fakeEngine } from './fake-engine.test-helpers.js';
 import { createOpenAIServer, type OpenAIServer, type OpenAIServerOptions } from './openai-server.js';
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const screenshot = async (page: Page, name: string) => {
   const path = join(tmpdir(), `lawgpt-chat-${name}.png`);
@@ -30,9 +21,7 @@ describeWithCommands('chat page in headless Chromium', [{ command: 'chromium', p
   let engine: FakeEngine;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    // a fresh profile each launch (playwright-core's default), never a downloaded browser
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -5,22 +5,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithCommands } from '@lawgpt/test-helpers';
+import { launchChromium } from '@lawgpt/test-helpers/chromium';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LAWBENCH_TASKS } from '../lawbench-tasks.js';
 import type { PublishedResult } from '../published-results.js';
 import { type LawBenchResults, summarize } from '../score-lawbench.js';
 import { renderHtmlReport } from './html-report.js';
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // 18 tasks of ours (2-9 and 2-10 missing) beside three published models with all 20, long names included.
 const MODELS = ['GPT4', 'GPT-3.5-turbo-0613', 'lawgpt-7b-beta1.1-hf'];
@@ -117,8 +108,7 @@ describeWithCommands(
     let page: string;
 
     beforeAll(async () => {
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+      browser = await launchChromium();
       dir = await mkdtemp(join(tmpdir(), 'lawgpt-report-'));
       page = join(dir, 'report.html');
       const html = renderHtmlReport(ours, {
