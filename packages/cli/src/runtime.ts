@@ -7,6 +7,7 @@ import {
   type RuntimeTokenizer,
 } from '@lawgpt/serve';
 import type { CommandOption } from './command.js';
+import { BACKEND_NAMES, WEIGHT_DTYPES } from './option-choices.js';
 
 // Loading a model with its tokenizer and adapter lives in @lawgpt/serve (its generation worker loads the same
 // way); the commands use it from here.
@@ -19,8 +20,17 @@ export type CliTokenizer = RuntimeTokenizer;
 export const dtypeOption: CommandOption = {
   type: 'string',
   valueName: 'TYPE',
+  choices: WEIGHT_DTYPES,
   description:
-    "Weight format: auto (as stored: F32/F16/BF16, or a GGUF's Q8_0/Q4_0) | f32 | bf16 | f16 | q8_0 | q4_0 (quantized at load, llama.cpp blocks)",
+    "Weight format (auto = as stored: F32/F16/BF16, or a GGUF's Q8_0/Q4_0; q8_0, q4_0 quantize at load in llama.cpp blocks)",
+};
+
+/** The `--backend` option of the commands that load a model. */
+export const backendOption: CommandOption = {
+  type: 'string',
+  valueName: 'NAME',
+  choices: BACKEND_NAMES,
+  description: 'TensorFlow.js backend (default $LAWGPT_BACKEND, else wasm)',
 };
 
 /**

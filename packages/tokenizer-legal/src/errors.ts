@@ -73,3 +73,14 @@ export class CommandError extends TokenizerError {
     this.exitCode = exitCode;
   }
 }
+
+/** An optional peer dependency (the `tokenizers` binding) that is not installed or does not load. */
+export class TokenizerDependencyError extends TokenizerError {
+  override name = 'TokenizerDependencyError';
+  /** The npm package, e.g. `tokenizers`. */
+  readonly dependency: string;
+  constructor(dependency: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.dependency = dependency;
+  }
+}

@@ -110,7 +110,9 @@ describeWithShared(
           }
           expect(backend, record.id).toEqual(json.encode(record.text));
           if (JSON.stringify(backend) !== JSON.stringify(record[model.key].ids)) goldenDifferences++;
-          expect(await json.backend.decode(record[model.key].ids, true)).toBe(record[model.key].decoded);
+          expect(await (await json.loadBackend()).decode(record[model.key].ids, true)).toBe(
+            record[model.key].decoded,
+          );
         }
         // llama2's scores are all distinct, so merge ranks reproduce sentencepiece exactly; chinese-llama's
         // 17,953 score-0 pieces tie, and no rank order reproduces the leftmost tie-break.

@@ -11,6 +11,7 @@ export { listCorpusFiles, readCorpusFile } from './corpus.js';
 export {
   CommandError,
   CorpusError,
+  TokenizerDependencyError,
   TokenizerError,
   TokenizerFileError,
   TokenizerInputError,
@@ -32,7 +33,7 @@ export {
   type GgufPieces,
   toGgufVocabulary,
 } from './gguf-pieces.js';
-export { JsonTokenizer } from './json-tokenizer.js';
+export { JsonTokenizer, type TokenizersBinding } from './json-tokenizer.js';
 export type { LoadedTokenizer } from './load-tokenizer.js';
 export { loadTokenizer } from './load-tokenizer.js';
 export type { ModelProto, NormalizerSpec, SentencePieceEntry, TrainerSpec } from './model-proto.js';

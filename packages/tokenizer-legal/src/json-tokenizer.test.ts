@@ -115,7 +115,7 @@ describe('tokenizer.json conversion', () => {
     const rejected = JSON.parse(text);
     rejected.model.type = 'Nonsense';
     expect(() => JsonTokenizer.fromString(JSON.stringify(rejected), 'r.json')).toThrow(
-      /r\.json: rejected by the tokenizers library/,
+      /r\.json: model\.type is "Nonsense", expected BPE or Unigram/,
     );
   });
 

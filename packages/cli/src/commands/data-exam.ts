@@ -18,7 +18,9 @@ import {
 } from '@lawgpt/data-gen';
 import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
+import { INSTRUCTION_FORMATS } from '../option-choices.js';
 import {
+  choiceValue,
   commaList,
   nonNegativeInteger as integer,
   numberValue,
@@ -155,9 +157,7 @@ export async function runDecontaminate(values: Values, io: CommandIO): Promise<n
   const inputPath = requireString(values.input, '--input');
   const outputPath = requireString(values.output, '--output');
   const reportPath = typeof values.report === 'string' ? values.report : `${outputPath}.decontamination.json`;
-  const format = values.format === 'json' || values.format === 'jsonl' ? values.format : undefined;
-  if (values.format !== undefined && !format)
-    throw new UsageError(`--format must be json or jsonl, got '${values.format}'`);
+  const format = choiceValue(values.format, '--format', INSTRUCTION_FORMATS);
   const messages = {
     finishing: 'stopping before anything is written',
     stopped: () => `nothing written to ${outputPath}`,

@@ -9,8 +9,8 @@ import {
   type CorpusSource,
   formatArticleLabel,
   formatDatasetCard,
+  KNOWLEDGE_TEMPLATES,
   type KnowledgeBase,
-  type KnowledgeTemplate,
   linkCharges,
   loadChargeTables,
   loadKnowledgeBase,
@@ -23,7 +23,14 @@ import {
 } from '@lawgpt/data-gen';
 import { type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
-import { nonNegativeInteger as integer, repeatedValues, requireString } from '../option-values.js';
+import { INSTRUCTION_FORMATS } from '../option-choices.js';
+import {
+  choiceList,
+  choiceValue,
+  nonNegativeInteger as integer,
+  repeatedValues,
+  requireString,
+} from '../option-values.js';
 
 type Values = ParsedArgs['values'];
 
@@ -62,10 +69,10 @@ const WARNING_NAMES: Record<StatuteWarning['kind'], string> = {
 function formatWarnings(warnings: StatuteWarning[]): string {
   if (warnings.length === 0) return 'statutes: no warnings\n';
   const lines = [`statutes: ${warnings.length} warnings`];
-  for (const kind of Object.keys(WARNING_NAMES) as StatuteWarning['kind'][]) {
+  for (const [kind, name] of Object.entries(WARNING_NAMES)) {
     const ofKind = warnings.filter((warning) => warning.kind === kind);
     if (ofKind.length === 0) continue;
-    lines.push(`  ${ofKind.length} ${WARNING_NAMES[kind]}`);
+    lines.push(`  ${ofKind.length} ${name}`);
     for (const warning of ofKind.slice(0, 5))
       lines.push(
         `    ${warning.path}${kind === 'no-articles' ? '' : `:${warning.line}: ${warning.message}`}`,
@@ -142,11 +149,16 @@ async function knowledgeInstruct(
   output: string,
   signal: AbortSignal,
 ): Promise<number> {
+  const templates =
+    values.templates === undefined
+      ? undefined
+      : choiceList(values.templates, '--templates', KNOWLEDGE_TEMPLATES);
+  if (templates?.length === 0)
+    throw new UsageError(`--templates names none of ${KNOWLEDGE_TEMPLATES.join(',')}`);
+  const format = choiceValue(values.format, '--format', INSTRUCTION_FORMATS);
   const knowledgeBase = await loadBase(values, io, signal);
   const cases = (await Promise.all(repeatedValues(values.cail).map((path) => readCailCases(path)))).flat();
   const charges = await loadCharges(values, knowledgeBase, cases);
-  const templates =
-    typeof values.templates === 'string' ? (values.templates.split(',') as KnowledgeTemplate[]) : undefined;
   const seed = integer(values.seed, '--seed');
   const laws = repeatedValues(values.law);
   const records = buildKnowledgeInstructions({
@@ -163,7 +175,6 @@ async function knowledgeInstruct(
       `no instruction records built (laws: ${laws.join(', ') || 'all'}); check --law and --templates`,
     );
   }
-  const format = values.format === undefined ? undefined : (values.format as 'json' | 'jsonl');
   signal.throwIfAborted();
   await writeInstructionDataset({ records, path: output, format, metadata: !values['no-metadata'] });
   const card = buildDatasetCard({ records, seed });

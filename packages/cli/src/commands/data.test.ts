@@ -242,4 +242,32 @@ describe('lawgpt data', () => {
       /none\.jsonl: no instruction records/,
     );
   });
+
+  it('clean names the record and the field of a malformed instruction file', async () => {
+    const argv = ['clean', '--base-url', baseUrl, '--model', 'm', '--output', join(dir, 'never.jsonl')];
+    const cases: Array<[string, string, string]> = [
+      ['bad.json', JSON.stringify([{ instruction: 'a', output: 'b' }, { instruction: 'c' }]), '[1].output'],
+      ['bad-input.jsonl', '{"instruction": "a", "input": 3, "output": "b"}\n', '[0].input'],
+      [
+        'bad-kind.jsonl',
+        '{"instruction": "a", "output": "b", "provenance": {"kind": "web"}}\n',
+        '[0].provenance.kind',
+      ],
+      ['bad-row.json', '[["a", "b"]]', '[0]'],
+    ];
+    for (const [name, text, field] of cases) {
+      const path = join(dir, name);
+      await writeFile(path, text);
+      await expect(run([...argv, '--input', path]), name).rejects.toThrow(
+        `${path}: field "${field}": must be`,
+      );
+    }
+  });
+
+  it('knowledge-instruct checks --templates against the templates before reading the statutes', async () => {
+    const argv = ['knowledge-instruct', '--laws', join(dir, 'missing'), '--output', join(dir, 'never.json')];
+    await expect(run([...argv, '--templates', 'recitation,poem'])).rejects.toThrow(
+      /--templates must be one of .*recitation.*, got 'poem'/,
+    );
+  });
 });

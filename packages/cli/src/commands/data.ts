@@ -1,5 +1,6 @@
 import { KNOWLEDGE_TEMPLATES } from '@lawgpt/data-gen';
 import { type Command, UsageError } from '../command.js';
+import { INSTRUCTION_FORMATS } from '../option-choices.js';
 import { seedOption } from '../seed.js';
 import { runDecontaminate, runExam } from './data-exam.js';
 import { runCorpus, runKb, runKnowledgeInstruct } from './data-jobs.js';
@@ -66,7 +67,7 @@ export const dataCommand: Command = {
     },
     format: {
       type: 'string',
-      valueName: 'json|jsonl',
+      choices: INSTRUCTION_FORMATS,
       description: 'Instruction output format (default: from the extension)',
     },
     card: {

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { runDemo } from '../demo/run-demo.js';
-import { numberValue } from '../option-values.js';
+import { numberValue, requireString } from '../option-values.js';
 import { seedOption } from '../seed.js';
 
 /** `lawgpt demo`: the whole LaWGPT recipe on an embedded statute excerpt and a tiny model. */
@@ -43,7 +43,7 @@ export const demoCommand: Command = {
     };
     const started = Date.now();
     await runDemo({
-      outputDir: values.output as string,
+      outputDir: requireString(values.output, '--output'),
       pretrainSteps: steps('pretrain-steps'),
       sftSteps: steps('sft-steps'),
       seed: numberValue(values.seed, '--seed', { integer: true, min: 0 }),

@@ -4,7 +4,8 @@ import { basename, resolve } from 'node:path';
 import type { BackendName } from '@lawgpt/llama-core';
 import { checkChatPromptOptions } from '../chat-prompts.js';
 import { type ParsedArgs, UsageError } from '../command.js';
-import { commaList, dtypeValue, numberValue, type OptionValue } from '../option-values.js';
+import { BACKEND_NAMES } from '../option-choices.js';
+import { choiceValue, commaList, dtypeValue, numberValue, type OptionValue } from '../option-values.js';
 
 export const EVAL_SUBCOMMANDS = ['lawbench', 'report', 'run', 'disc', 'perplexity'] as const;
 export type EvalSubcommand = (typeof EVAL_SUBCOMMANDS)[number];
@@ -159,7 +160,7 @@ function modelOptions(sub: EvalSubcommand, values: ParsedArgs['values'], warning
     dir: model,
     tokenizer: text(values.tokenizer),
     adapter: text(values.adapter),
-    backend: text(values.backend) as BackendName | undefined,
+    backend: choiceValue(values.backend, '--backend', BACKEND_NAMES),
     dtype: dtypeValue(values.dtype, '--dtype'),
     template: text(values.template),
     raw: values.raw === true,

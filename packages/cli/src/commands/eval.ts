@@ -1,6 +1,6 @@
 import { chatPromptOptions } from '../chat-prompts.js';
 import type { Command } from '../command.js';
-import { dtypeOption } from '../runtime.js';
+import { backendOption, dtypeOption } from '../runtime.js';
 import { evalOptions } from './eval-options.js';
 import { runDisc, runModel, runPerplexity, scorePredictions } from './eval-subcommands.js';
 
@@ -66,11 +66,7 @@ export const evalCommand: Command = {
       valueName: 'PATH',
       description: 'with a local --model: tokenizer (default: the model folder)',
     },
-    backend: {
-      type: 'string',
-      valueName: 'NAME',
-      description: 'with a local --model: tensorflow | gpu | webgpu | wasm | cpu',
-    },
+    backend: { ...backendOption, description: `with a local --model: ${backendOption.description}` },
     dtype: { ...dtypeOption, description: `with a local --model: ${dtypeOption.description}` },
     'allow-long-context': {
       type: 'boolean',

@@ -13,7 +13,8 @@ function capture() {
   return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
 }
 
-const run = (argv: string[], io: ReturnType<typeof capture>['io']) =>
+// async: a usage error from parsing rejects, as one from the command does
+const run = async (argv: string[], io: ReturnType<typeof capture>['io']) =>
   inferCommand.run(parseCommandArgs(inferCommand, argv), io);
 
 describeWithShared('lawgpt infer', ['fixtures/tokenizers/llama2/tokenizer.model'], () => {
@@ -58,7 +59,7 @@ describeWithShared('lawgpt infer', ['fixtures/tokenizers/llama2/tokenizer.model'
     expect(await greedy('f16')).toBe(await greedy('f32'));
     const { io } = capture();
     await expect(run(['--model', modelDir, '--prompt', 'x', '--kv-dtype', 'q8_0'], io)).rejects.toThrow(
-      /--kv-dtype must be f32 or f16/,
+      /--kv-dtype must be one of f32, f16, got 'q8_0'/,
     );
   });
 

@@ -1,9 +1,10 @@
-import { type BackendName, generate, type LlamaModel } from '@lawgpt/llama-core';
+import { generate, type LlamaModel } from '@lawgpt/llama-core';
 import { chatPromptOptions, checkChatPromptOptions, promptTokenizer } from '../chat-prompts.js';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
 import { loadProgressPrinter } from '../load-progress.js';
-import { dtypeValue, requireString } from '../option-values.js';
-import { type CliTokenizer, dtypeOption, loadRuntime } from '../runtime.js';
+import { BACKEND_NAMES, KV_DTYPES } from '../option-choices.js';
+import { choiceValue, dtypeValue, repeatedValues, requireString, stringValue } from '../option-values.js';
+import { backendOption, type CliTokenizer, dtypeOption, loadRuntime } from '../runtime.js';
 import { DEFAULT_SEED } from '../seed.js';
 
 import { readBatchJob, runBatch, type Sampling } from './infer-batch.js';
@@ -106,16 +107,12 @@ export const inferCommand: Command = {
     'kv-dtype': {
       type: 'string',
       valueName: 'TYPE',
+      choices: KV_DTYPES,
       default: 'f32',
-      description: 'KV cache element type: f32 | f16 (half the memory, as llama.cpp --cache-type-k/v f16)',
+      description: 'KV cache element type (f16: half the memory, as llama.cpp --cache-type-k/v f16)',
     },
     ...chatPromptOptions,
-    backend: {
-      short: 'B',
-      type: 'string',
-      valueName: 'NAME',
-      description: 'tensorflow | gpu | webgpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
-    },
+    backend: { ...backendOption, short: 'B' },
     'batch-size': {
       short: 'z',
       type: 'string',
@@ -149,23 +146,26 @@ lawgpt serve frames a chat; --raw continues the prompt as plain text, --template
     }
     const sampling = samplingOptions(args);
     checkChatPromptOptions(values);
+    const backend = choiceValue(values.backend, '--backend', BACKEND_NAMES);
+    const tokenizerPath = stringValue(values.tokenizer);
+    const adapterDir = stringValue(values.adapter);
     const job = batch ? await readBatchJob(values) : undefined;
     sampling.onWarning = (message) => io.stderr(`warning: ${message}\n`);
     const progress = loadProgressPrinter({ write: io.stderr });
     const runtime = await loadRuntime({
       modelDir,
-      tokenizerPath: values.tokenizer as string | undefined,
-      adapterDir: values.adapter as string | undefined,
-      backend: values.backend as BackendName | undefined,
+      tokenizerPath,
+      adapterDir,
+      backend,
       dtype: dtypeValue(values.dtype, '--dtype'),
       onLoadProgress: progress.update,
     }).finally(progress.end);
     const model = runtime.model;
     const tokenizer = await promptTokenizer({
       tokenizer: runtime.tokenizer,
-      template: values.template as string | undefined,
+      template: stringValue(values.template),
       raw: values.raw === true,
-      locations: [values.tokenizer as string | undefined, values.adapter as string | undefined, modelDir],
+      locations: [tokenizerPath, adapterDir, modelDir],
       io,
     }).catch((error: Error) => {
       model.dispose();
@@ -176,7 +176,7 @@ lawgpt serve frames a chat; --raw continues the prompt as plain text, --template
       `model ${modelDir} (${numHiddenLayers} layers, vocab ${vocabSize}, context ${maxPositionEmbeddings}) on ${model.backend?.name}\n`,
     );
     try {
-      if (!job) return await streamPrompt(model, tokenizer, values.prompt as string, sampling, io);
+      if (!job) return await streamPrompt(model, tokenizer, stringValue(values.prompt) ?? '', sampling, io);
       return await runBatch(model, tokenizer, job, sampling, io);
     } finally {
       model.dispose();
@@ -229,14 +229,9 @@ function samplingOptions({ values }: ParsedArgs): Sampling {
     repetitionPenalty: number('repetition-penalty'),
     numBeams: number('num-beams', true),
     seed: number('seed', true),
-    stopStrings: (values.stop as string[] | undefined) ?? [],
+    stopStrings: repeatedValues(values.stop),
     addBos: values['no-bos'] !== true,
     allowLongContext: values['allow-long-context'] === true,
-    kvCacheDtype: kvDtype(values['kv-dtype']),
+    kvCacheDtype: choiceValue(values['kv-dtype'], '--kv-dtype', KV_DTYPES) ?? 'f32',
   };
-}
-
-function kvDtype(raw: unknown): 'f32' | 'f16' {
-  if (raw === undefined || raw === 'f32' || raw === 'f16') return (raw as 'f32' | 'f16' | undefined) ?? 'f32';
-  throw new UsageError(`--kv-dtype must be f32 or f16, got ${JSON.stringify(raw)}`);
 }

@@ -183,7 +183,7 @@ describe('lawgpt merge --gguf', () => {
       ],
       [
         ['--model', model, '--gguf', 'x.gguf', '--type', 'Q5_K'],
-        /--type must be one of F32, F16, BF16, Q8_0, Q4_0, got Q5_K/,
+        /--type must be one of F32, F16, BF16, Q8_0, Q4_0, got 'Q5_K'/,
       ],
       [
         ['--model', model, '--adapter', model, '--output', join(root, 'out'), '--type', 'q8_0'],
@@ -191,7 +191,7 @@ describe('lawgpt merge --gguf', () => {
       ],
       [
         ['--model', model, '--gguf', 'x.gguf', '--dtype', 'Q8_0'],
-        /--dtype must be one of F32, F16, BF16, got Q8_0/,
+        /--dtype must be one of F32, F16, BF16, got 'Q8_0'/,
       ],
     ];
     for (const [argv, message] of cases) {
@@ -206,7 +206,7 @@ describe('lawgpt merge --gguf', () => {
     const help = formatCommandHelp(mergeCommand);
     expect(help).toMatch(/-g, --gguf FILE\s+.*GGUF file for llama\.cpp/);
     expect(help).toMatch(/--adapter DIR\s+.*optional with --gguf/);
-    expect(help).toMatch(/--type TYPE\s+.*F32 \| F16 \| BF16 \| Q8_0 \| Q4_0/);
+    expect(help).toMatch(/--type TYPE\s+.*; one of: F32 \| F16 \| BF16 \| Q8_0 \| Q4_0/);
     expect(help).toMatch(
       /lawgpt merge -m lawgpt-demo\/merged-model --gguf lawgpt-demo\/lawgpt\.gguf\s+# a plain model/,
     );

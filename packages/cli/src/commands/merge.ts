@@ -25,12 +25,11 @@ import {
 import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
+import { FLOAT_DTYPES, GGUF_DTYPES } from '../option-choices.js';
+import { choiceValue, type OptionValue, stringValue } from '../option-values.js';
 import { formatProgress } from '../progress.js';
 import { type CliTokenizer, checkTokenizerFits } from '../runtime.js';
 import { carryTrainingData } from './training-provenance.js';
-
-const dtypes: FloatDtype[] = ['F32', 'F16', 'BF16'];
-const ggufTypes: ExportGgufDtype[] = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0'];
 
 /** `lawgpt merge`: fold a LoRA adapter into its base model; save a plain HF model and/or a llama.cpp GGUF file. */
 export const mergeCommand: Command = {
@@ -71,14 +70,15 @@ export const mergeCommand: Command = {
     dtype: {
       type: 'string',
       valueName: 'DTYPE',
+      choices: FLOAT_DTYPES,
       default: 'F32',
-      description: 'Stored dtype of --output: F32, F16 or BF16 (also the GGUF type when --type is not given)',
+      description: 'Stored dtype of --output (also the GGUF type when --type is not given)',
     },
     type: {
       type: 'string',
       valueName: 'TYPE',
-      description:
-        'GGUF tensor type: F32 | F16 | BF16 | Q8_0 | Q4_0 (quantized as llama.cpp does; norms stay F32). Default: --dtype',
+      choices: GGUF_DTYPES,
+      description: 'GGUF tensor type (default: --dtype), quantized as llama.cpp does (norms stay F32)',
     },
     name: {
       type: 'string',
@@ -211,8 +211,8 @@ interface MergeOptions {
 }
 
 /** Validate the flag combination; every mistake is a {@link UsageError}. */
-function checkOptions(values: Record<string, unknown>): MergeOptions {
-  const text = (key: string) => values[key] as string | undefined;
+function checkOptions(values: Record<string, OptionValue>): MergeOptions {
+  const text = (key: string) => stringValue(values[key]);
   const model = text('model');
   const adapter = text('adapter');
   const output = text('output');
@@ -224,13 +224,8 @@ function checkOptions(values: Record<string, unknown>): MergeOptions {
       '--adapter is required with --output only (nothing to merge); use --gguf to export a model as is',
     );
   }
-  const dtype = text('dtype') as FloatDtype;
-  if (!dtypes.includes(dtype))
-    throw new UsageError(`--dtype must be one of ${dtypes.join(', ')}, got ${dtype}`);
-  const ggufDtype = (text('type')?.toUpperCase() ?? dtype) as ExportGgufDtype;
-  if (!ggufTypes.includes(ggufDtype)) {
-    throw new UsageError(`--type must be one of ${ggufTypes.join(', ')}, got ${text('type')}`);
-  }
+  const dtype = choiceValue(values.dtype, '--dtype', FLOAT_DTYPES) ?? 'F32';
+  const ggufDtype = choiceValue(values.type, '--type', GGUF_DTYPES) ?? dtype;
   if (text('type') !== undefined && !gguf)
     throw new UsageError('--type is the GGUF tensor type; give --gguf FILE');
   const shard = text('max-shard-size');

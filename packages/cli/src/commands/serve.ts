@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import type { BackendName } from '@lawgpt/llama-core';
 import {
   builtinChatTemplates,
   createOpenAIServer,
@@ -9,8 +8,9 @@ import {
 } from '@lawgpt/serve';
 import type { Command, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
-import { dtypeValue, numberValue, requireString } from '../option-values.js';
-import { dtypeOption } from '../runtime.js';
+import { BACKEND_NAMES } from '../option-choices.js';
+import { choiceValue, dtypeValue, numberValue, requireString, stringValue } from '../option-values.js';
+import { backendOption, dtypeOption } from '../runtime.js';
 
 const templates = Object.keys(builtinChatTemplates).join(' | ');
 
@@ -98,7 +98,7 @@ export const serveCommand: Command = {
       default: '10000',
       description: 'On SIGTERM/SIGINT, time requests in flight get before they are aborted',
     },
-    backend: { type: 'string', valueName: 'NAME', description: 'tensorflow | gpu | webgpu | wasm | cpu' },
+    backend: backendOption,
     dtype: dtypeOption,
   },
   details: [
@@ -154,7 +154,7 @@ export const serveCommand: Command = {
 
 /** Every option checked before anything loads. */
 function serveOptions({ values }: ParsedArgs) {
-  const text = (key: string) => values[key] as string | undefined;
+  const text = (key: string) => stringValue(values[key]);
   const modelDir = requireString(values.model, '--model');
   const port = numberValue(values.port, '--port', { integer: true, min: 0 })!;
   if (port > 65535) throw new UsageError(`--port must be 0–65535, got ${port}`);
@@ -175,7 +175,7 @@ function serveOptions({ values }: ParsedArgs) {
       modelDir,
       tokenizerPath: text('tokenizer'),
       adapterDir: text('adapter'),
-      backend: text('backend') as BackendName | undefined,
+      backend: choiceValue(values.backend, '--backend', BACKEND_NAMES),
       dtype: dtypeValue(values.dtype, '--dtype'),
       template: text('template'),
       modelId: text('model-id') ?? basename(modelDir),

@@ -4,6 +4,7 @@ import {
   DataGenFileError,
   DataGenParseError,
   type InstructionRecord,
+  type Provenance,
   parseJsonl,
   parseSeedTasks,
   readTextFile,
@@ -13,6 +14,7 @@ import type { CommandIO, ParsedArgs } from '../command.js';
 import { runInterruptible } from '../interrupt.js';
 import { nonNegativeInteger as integer, requireString } from '../option-values.js';
 import { formatDuration } from '../progress.js';
+import { isOneOf, isRecord } from '../type-guards.js';
 import { teacherClient } from './teacher-client.js';
 
 type Values = ParsedArgs['values'];
@@ -20,16 +22,16 @@ type Values = ParsedArgs['values'];
 /** Instruction records from a JSON array or JSONL file; plain Alpaca rows get an empty input and `seed` provenance. */
 export async function readRecords(path: string): Promise<InstructionRecord[]> {
   const text = await readTextFile(path, 'instruction records (JSON or JSONL)');
-  let rows: InstructionRecord[];
+  let rows: unknown;
   try {
-    rows = text.trimStart().startsWith('[')
-      ? (JSON.parse(text) as InstructionRecord[])
-      : parseJsonl<InstructionRecord>(text, { path });
+    rows = text.trimStart().startsWith('[') ? JSON.parse(text) : parseJsonl(text, { path });
   } catch (error) {
     if (error instanceof SyntaxError)
       throw new DataGenParseError({ path, message: `not valid JSON (${error.message})` });
     throw error;
   }
+  if (!Array.isArray(rows))
+    throw new DataGenParseError({ path, message: 'expected a JSON array of instruction records' });
   if (rows.length === 0) {
     throw new DataGenFileError({
       path,
@@ -37,13 +39,51 @@ export async function readRecords(path: string): Promise<InstructionRecord[]> {
       message: 'no instruction records (the file is empty)',
     });
   }
-  // Plain Alpaca rows (no template/provenance) are accepted too.
-  return rows.map((row) => ({
+  return rows.map((row: unknown, index) => instructionRecord(row, path, index));
+}
+
+const PROVENANCE_KINDS = [
+  'statute',
+  'case',
+  'teacher',
+  'seed',
+  'exam',
+] as const satisfies readonly Provenance['kind'][];
+
+/**
+ * Record `index` of `path`, its Alpaca fields and provenance kind checked; plain Alpaca rows (no input, template
+ * or provenance) are accepted too. Errors name the file and the field (`[3].output`).
+ */
+function instructionRecord(row: unknown, path: string, index: number): InstructionRecord {
+  const fail = (field: string, message: string): never => {
+    throw new DataGenParseError({ path, field: `[${index}]${field && `.${field}`}`, message });
+  };
+  if (!isRecord(row))
+    return fail('', `must be an object ({"instruction", "input", "output"}), got ${JSON.stringify(row)}`);
+  const string = (field: string, fallback?: string): string => {
+    const value = row[field];
+    if (typeof value === 'string') return value;
+    if (value === undefined && fallback !== undefined) return fallback;
+    return fail(field, `must be a string, got ${JSON.stringify(value) ?? 'nothing'}`);
+  };
+  const provenance = row.provenance ?? { kind: 'seed' };
+  if (!isRecord(provenance))
+    return fail('provenance', `must be an object, got ${JSON.stringify(provenance)}`);
+  const { kind } = provenance;
+  if (!isOneOf(kind, PROVENANCE_KINDS))
+    return fail(
+      'provenance.kind',
+      `must be one of ${PROVENANCE_KINDS.join(', ')}, got ${JSON.stringify(kind)}`,
+    );
+  // other fields of the row (and of its provenance) are kept as they are
+  return {
     ...row,
-    input: row.input ?? '',
-    template: row.template ?? 'input',
-    provenance: row.provenance ?? { kind: 'seed' },
-  }));
+    instruction: string('instruction'),
+    input: string('input', ''),
+    output: string('output'),
+    template: string('template', 'input'),
+    provenance: { ...provenance, kind },
+  };
 }
 
 export async function runTeacherJob(

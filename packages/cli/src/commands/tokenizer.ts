@@ -8,6 +8,7 @@ import {
   trainVocabulary,
 } from '@lawgpt/tokenizer-legal';
 import { type Command, type CommandIO, type ParsedArgs, UsageError } from '../command.js';
+import { repeatedValues } from '../option-values.js';
 
 type Values = ParsedArgs['values'];
 const SUBCOMMANDS = ['encode', 'decode', 'convert', 'train', 'extend', 'stats'] as const;
@@ -17,8 +18,7 @@ function text(values: Values, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 function list(values: Values, key: string): string[] {
-  const value = values[key];
-  return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
+  return repeatedValues(values[key]);
 }
 function required(values: Values, key: string, subcommand: string): string {
   const value = text(values, key);

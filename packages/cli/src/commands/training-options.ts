@@ -1,4 +1,6 @@
 import type { CommandOption } from '../command.js';
+import { SCHEDULES, WEIGHT_DTYPES } from '../option-choices.js';
+import { backendOption } from '../runtime.js';
 import { seedOption } from '../seed.js';
 
 /** Options shared by `lawgpt pretrain` and `lawgpt sft`. */
@@ -41,8 +43,9 @@ export const trainingOptions: Record<string, CommandOption> = {
   'base-dtype': {
     type: 'string',
     valueName: 'TYPE',
+    choices: WEIGHT_DTYPES,
     description:
-      'LoRA: format of the frozen base — auto (as stored) | f32 | bf16 | f16 | q8_0 | q4_0 (QLoRA-style); the adapter stays f32',
+      "LoRA: the frozen base's format (auto = as stored; bf16, f16, q8_0, q4_0 are QLoRA-style, the adapter stays f32)",
   },
   'lora-r': { type: 'string', valueName: 'N', default: '8', description: 'LoRA rank' },
   'lora-alpha': {
@@ -82,8 +85,9 @@ export const trainingOptions: Record<string, CommandOption> = {
   schedule: {
     type: 'string',
     valueName: 'KIND',
+    choices: SCHEDULES,
     default: 'linear',
-    description: 'linear | cosine | constant decay',
+    description: 'Learning-rate decay after warm-up',
   },
   'weight-decay': { type: 'string', valueName: 'W', default: '0', description: 'AdamW weight decay' },
   'save-every': { type: 'string', valueName: 'N', default: '50', description: 'Checkpoint every N steps' },
@@ -93,9 +97,5 @@ export const trainingOptions: Record<string, CommandOption> = {
     description: 'Resume a checkpoint made with other settings (lr, schedule, batch, LoRA shape, data…)',
   },
   seed: seedOption('Seed of data order, dropout and adapter init'),
-  backend: {
-    type: 'string',
-    valueName: 'NAME',
-    description: 'tensorflow | gpu | webgpu | wasm | cpu (default $LAWGPT_BACKEND, else wasm)',
-  },
+  backend: backendOption,
 };

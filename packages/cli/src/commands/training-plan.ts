@@ -3,7 +3,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from '../command.js';
-import { numberValue, repeatedValues } from '../option-values.js';
+import { SCHEDULES } from '../option-choices.js';
+import { choiceValue, numberValue, repeatedValues, stringValue } from '../option-values.js';
+import { isOneOf, isRecord } from '../type-guards.js';
 
 /** A usage mistake found in a file or an option value, naming where (`path`) and what (`field`). */
 export class TrainingPlanError extends UsageError {
@@ -33,7 +35,7 @@ export interface TrainingStage {
   maxSteps?: number;
   epochs?: number;
   warmupSteps?: number;
-  schedule?: 'linear' | 'cosine' | 'constant';
+  schedule?: (typeof SCHEDULES)[number];
 }
 
 const WEIGHTED = /^(.+):(\d*\.?\d+(?:[eE][-+]?\d+)?)$/;
@@ -84,40 +86,39 @@ export async function readStagesFile(path: string): Promise<TrainingStage[]> {
   } catch (error) {
     fail('(file)', `cannot be read as JSON (${(error as Error).message})`);
   }
-  const stages = (parsed as { stages?: unknown })?.stages;
+  const stages = isRecord(parsed) ? parsed.stages : undefined;
   if (!Array.isArray(stages) || stages.length === 0)
-    fail(
+    return fail(
       'stages',
       'must be a non-empty array of stages ({"stages": [{"data", "learningRate", "maxSteps"}, …]})',
     );
   const names = new Set<string>();
-  return (stages as unknown[]).map((value, index) => {
+  return stages.map((stage: unknown, index): TrainingStage => {
     const at = `stages[${index}]`;
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      return fail(at, 'must be an object');
-    const stage = value as Record<string, unknown>;
+    if (!isRecord(stage)) return fail(at, 'must be an object');
     const unknown = Object.keys(stage).find((key) => !STAGE_FIELDS.includes(key));
     if (unknown) fail(`${at}.${unknown}`, `is not a stage field (${STAGE_FIELDS.join(', ')})`);
     const number = (field: string, integer: boolean) => {
       const given = stage[field];
       if (given === undefined) return undefined;
       if (typeof given !== 'number' || !(given > 0) || (integer && !Number.isInteger(given)))
-        fail(
+        return fail(
           `${at}.${field}`,
           `must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(given)}`,
         );
-      return given as number;
+      return given;
     };
     const { name, data, schedule } = stage;
     if (name !== undefined && (typeof name !== 'string' || !/^[\w.-]+$/.test(name) || names.has(name)))
-      fail(
+      return fail(
         `${at}.name`,
         `must be a unique folder-safe name (letters, digits, . _ -), got ${JSON.stringify(name)}`,
       );
-    names.add(name as string);
-    if (!Array.isArray(data) || data.length === 0 || data.some((entry) => typeof entry !== 'string'))
-      fail(`${at}.data`, 'must be a non-empty array of "FILE" or "FILE:WEIGHT" strings');
-    const specs = parseDataSpecs(data as string[], `${at}.data`, path).map((spec) => ({
+    if (name !== undefined) names.add(name);
+    const files = Array.isArray(data) ? data.filter((entry) => typeof entry === 'string') : [];
+    if (!Array.isArray(data) || files.length === 0 || files.length !== data.length)
+      return fail(`${at}.data`, 'must be a non-empty array of "FILE" or "FILE:WEIGHT" strings');
+    const specs = parseDataSpecs(files, `${at}.data`, path).map((spec) => ({
       ...spec,
       path: resolve(dirname(path), spec.path),
     }));
@@ -126,19 +127,22 @@ export async function readStagesFile(path: string): Promise<TrainingStage[]> {
     const epochs = number('epochs', false);
     if ((maxSteps === undefined) === (epochs === undefined))
       fail(`${at}.maxSteps`, 'or epochs (one of the two) is required');
-    if (schedule !== undefined && !['linear', 'cosine', 'constant'].includes(schedule as string))
-      fail(`${at}.schedule`, `must be linear, cosine or constant, got ${JSON.stringify(schedule)}`);
+    if (schedule !== undefined && !isOneOf(schedule, SCHEDULES))
+      return fail(
+        `${at}.schedule`,
+        `must be one of ${SCHEDULES.join(', ')}, got ${JSON.stringify(schedule)}`,
+      );
     const folder = `stage-${index + 1}${name ? `-${name}` : ''}`;
     const warmupSteps = stage.warmupSteps === 0 ? 0 : number('warmupSteps', true);
     return {
       folder,
-      ...(name !== undefined && { name: name as string }),
+      ...(name !== undefined && { name }),
       data: specs,
       learningRate,
       maxSteps,
       epochs,
       warmupSteps,
-      schedule: schedule as TrainingStage['schedule'],
+      schedule,
     };
   });
 }
@@ -154,10 +158,10 @@ export interface TrainingPlan {
 /** `--data`, `--stages`, `--init-adapter` and the stage's numbers, checked before any model loads. */
 export async function readTrainingPlan(values: ParsedArgs['values']): Promise<TrainingPlan> {
   const data = repeatedValues(values.data);
-  const stagesFile = values.stages as string | undefined;
+  const stagesFile = stringValue(values.stages);
   if (!values.model || !values.output || (data.length === 0 && !stagesFile))
     throw new UsageError('--model, --data and --output are required');
-  const initAdapter = values['init-adapter'] as string | undefined;
+  const initAdapter = stringValue(values['init-adapter']);
   if (values.full && (stagesFile || initAdapter))
     throw new UsageError('--stages and --init-adapter train LoRA adapters; drop --full');
   if (initAdapter) {
@@ -169,9 +173,7 @@ export async function readTrainingPlan(values: ParsedArgs['values']): Promise<Tr
         '--init-adapter',
       );
   }
-  const schedule = values.schedule as TrainingStage['schedule'];
-  if (!['linear', 'cosine', 'constant'].includes(schedule as string))
-    throw new UsageError('--schedule must be linear, cosine or constant');
+  const schedule = choiceValue(values.schedule, '--schedule', SCHEDULES) ?? 'linear';
   const warmupSteps = numberValue(values.warmup, '--warmup', { integer: true, min: 0 });
   if (stagesFile) {
     if (data.length > 0) throw new UsageError('--stages FILE lists the data of each stage; drop --data');

@@ -19,7 +19,7 @@ import {
 } from '@lawgpt/lora';
 import type { CommandIO, ParsedArgs } from '../command.js';
 import { INTERRUPTED, runInterruptible } from '../interrupt.js';
-import { commaList, numberValue } from '../option-values.js';
+import { commaList, numberValue, requireString } from '../option-values.js';
 import { formatTrainingProgress } from '../progress.js';
 import { DEFAULT_SEED } from '../seed.js';
 import type { TrainingStage } from './training-plan.js';
@@ -236,7 +236,7 @@ export async function stageAdapter(
       targetModules: commaList(values['target-modules']),
       modulesToSave,
       useRslora: values.rslora === true,
-      baseModelNameOrPath: values.model as string,
+      baseModelNameOrPath: requireString(values.model, '--model'),
     }),
   });
 }

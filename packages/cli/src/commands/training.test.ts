@@ -336,7 +336,9 @@ describe('lawgpt sft: weighted --data, --stages, --init-adapter', () => {
     ];
     for (const [stages, message] of cases) {
       const file = await stagesFile(stages);
-      const result = await run(args('--stages', file, '--output', join(root, 'never'), '--backend', 'nope'));
+      // a model folder that is not there: loading it would fail with exit code 1, not the file's usage error
+      const missing = ['--model', join(root, 'no-model')];
+      const result = await run(args('--stages', file, '--output', join(root, 'never'), ...missing));
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toContain(`${file}: ${message}`);
     }

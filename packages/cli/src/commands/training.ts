@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type BackendName, type LlamaModel, loadModel } from '@lawgpt/llama-core';
+import { type LlamaModel, loadModel } from '@lawgpt/llama-core';
 import {
   disposeLoraAdapter,
   packTexts,
@@ -14,7 +14,15 @@ import {
 import { saveChatTemplate } from '@lawgpt/tokenizer-legal';
 import type { Command, CommandIO, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
-import { commaList, dtypeValue, numberValue } from '../option-values.js';
+import { BACKEND_NAMES } from '../option-choices.js';
+import {
+  choiceValue,
+  commaList,
+  dtypeValue,
+  numberValue,
+  requireString,
+  stringValue,
+} from '../option-values.js';
 import { type CliTokenizer, checkTokenizerFits, loadModelTokenizer } from '../runtime.js';
 import { DEFAULT_SEED } from '../seed.js';
 import { trainingOptions } from './training-options.js';
@@ -63,13 +71,14 @@ export async function runTraining(
     seed: integer('seed', 0) ?? DEFAULT_SEED,
   };
   for (const name of ['lora-r', 'lora-alpha', 'lora-dropout']) numberOption(values, name);
-  const modelDir = values.model as string;
-  const tokenizer = await loadModelTokenizer((values.tokenizer as string | undefined) ?? modelDir);
-  await checkTokenizerFits(tokenizer, (values.tokenizer as string | undefined) ?? modelDir, modelDir, {
-    resizes: true,
-  });
+  const backend = choiceValue(values.backend, '--backend', BACKEND_NAMES);
+  const modelDir = requireString(values.model, '--model');
+  const outputRoot = requireString(values.output, '--output');
+  const tokenizerPath = stringValue(values.tokenizer) ?? modelDir;
+  const tokenizer = await loadModelTokenizer(tokenizerPath);
+  await checkTokenizerFits(tokenizer, tokenizerPath, modelDir, { resizes: true });
   const model: LlamaModel = await loadModel(modelDir, {
-    backend: values.backend as BackendName | undefined,
+    backend,
     ...(values.full ? { dtype: 'f32', storage: 'tensor' } : { dtype: baseDtype }),
   });
   const { resized, modulesToSave } = await prepareVocabulary({
@@ -83,7 +92,7 @@ export async function runTraining(
     );
   let initAdapter = plan.initAdapter;
   for (const [index, stage] of plan.stages.entries()) {
-    const outputDir = plan.staged ? join(values.output as string, stage.folder) : (values.output as string);
+    const outputDir = plan.staged ? join(outputRoot, stage.folder) : outputRoot;
     const stageLabel = plan.staged
       ? `${label} stage ${index + 1}/${plan.stages.length}${stage.name ? ` (${stage.name})` : ''}`
       : label;
@@ -110,8 +119,7 @@ export async function runTraining(
       startedFrom: [modelDir, initAdapter],
       countRecords,
     });
-    if (plan.staged && index === plan.stages.length - 1)
-      await saveTrainingData(values.output as string, trained);
+    if (plan.staged && index === plan.stages.length - 1) await saveTrainingData(outputRoot, trained);
     io.stdout(
       result.alreadyFinished
         ? `${stageLabel}: already finished: ${result.steps} steps, final loss ${result.finalLoss.toFixed(4)} → ${outputDir}` +
@@ -178,7 +186,8 @@ export const sftCommand: Command = {
       type: 'string',
       valueName: 'NAME',
       default: 'alpaca',
-      description: `Prompt template: ${Object.keys(promptTemplates).join(' | ')}`,
+      choices: Object.keys(promptTemplates),
+      description: 'Prompt template',
     },
     'cutoff-len': {
       type: 'string',
@@ -197,7 +206,7 @@ export const sftCommand: Command = {
     'optional per stage: warmupSteps, schedule. A rerun skips finished stages and resumes the interrupted one.',
   async run(args, io) {
     const { values } = args;
-    const template = promptTemplates[values.template as string];
+    const template = promptTemplates[requireString(values.template, '--template')];
     if (!template)
       throw new UsageError(
         `unknown --template ${values.template}; use ${Object.keys(promptTemplates).join(', ')}`,
