@@ -1,11 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describeWithShared, sharedDir, sharedPath } from '@lawgpt/test-helpers';
+import { describeWithShared, sharedPath } from '@lawgpt/test-helpers';
 import { Tokenizer as BindingTokenizer } from 'tokenizers';
 import { describe, expect, it } from 'vitest';
 import { convertToTokenizerJson } from './convert-tokenizer-json.js';
 import { TokenizerModelError } from './errors.js';
-import { isByteLevelJson } from './internal/byte-level-json.js';
 import {
   type Base,
   type Broken,
@@ -99,34 +96,59 @@ describeWithShared(
   },
 );
 
-/** LLaMA-style (not byte-level) `tokenizer.json` files under ../shared/fixtures/tokenizers/*. */
-function sharedLlamaJsonFiles(): string[] {
-  if (!sharedDir) return [];
-  const root = join(sharedDir, 'fixtures/tokenizers');
-  return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => join(root, entry.name, 'tokenizer.json'))
-    .filter((file) => {
-      try {
-        return !isByteLevelJson(JSON.parse(readFileSync(file, 'utf8')));
-      } catch {
-        return false;
-      }
-    });
+/**
+ * The two layouts transformers writes for LLaMA tokenizers, as they appear in model repositories: the classic one
+ * (Prepend + Replace normalizer, a ByteFallback decoder sequence, every optional BPE field present as null, a
+ * TemplateProcessing post-processor, `version`/`truncation`/`padding`) and the newer one (`legacy: false`: a
+ * Metaspace pre-tokenizer with `split: false` and a Metaspace decoder, no normalizer).
+ */
+function hubLayouts(converted: ReturnType<typeof convertToTokenizerJson>): Record<string, string> {
+  const { model } = converted;
+  const classic = {
+    ...converted,
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    model: {
+      ...model,
+      dropout: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: true,
+      ignore_merges: false,
+    },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+      pair: [
+        { SpecialToken: { id: '<s>', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '<s>', type_id: 1 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+      ],
+      special_tokens: { '<s>': { id: '<s>', ids: [1], tokens: ['<s>'] } },
+    },
+  };
+  const metaspace = { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'first', split: false };
+  const newer = { ...classic, normalizer: null, pre_tokenizer: metaspace, decoder: metaspace };
+  return { classic: JSON.stringify(classic), newer: JSON.stringify(newer) };
 }
 
-describe('LLaMA-style tokenizer.json files in ../shared/fixtures/tokenizers', () => {
-  const files = sharedLlamaJsonFiles();
-  if (files.length === 0) {
-    const why = sharedDir ? 'its tokenizer.json files are all byte-level' : '../shared not found';
-    console.warn(`[skip] LLaMA-style tokenizer.json files in ../shared/fixtures/tokenizers: none (${why})`);
-  }
-  if (files.length === 0)
-    it.skip('needs a LLaMA-style tokenizer.json in ../shared/fixtures/tokenizers/*', () => {});
-  else
-    it.each(files)('%s loads in both', (file) => {
-      const text = readFileSync(file, 'utf8');
-      expect(bindingLoads(text)).toBe(true);
-      expect(JsonTokenizer.fromString(text, file).vocabSize).toBeGreaterThan(0);
+describeWithShared(
+  'LLaMA-2 tokenizer.json in the layouts found on the Hub: loads, and encodes as the binding does',
+  ['fixtures/tokenizers/llama2/tokenizer.model'],
+  () => {
+    it('classic and newer layout', async () => {
+      const model = (await loadTokenizer(
+        sharedPath('fixtures/tokenizers/llama2/tokenizer.model'),
+      )) as SentencePieceTokenizer;
+      const converted = convertToTokenizerJson(model, { pieceScores: false });
+      for (const [layout, text] of Object.entries(hubLayouts(converted))) {
+        const json = JsonTokenizer.fromString(text, layout);
+        for (const sample of ['刑法第二百六十七条 hello', '盗窃公私财物，数额较大的。']) {
+          expect(json.encode(sample), `${layout}: ${sample}`).toEqual(await json.encodeWithBackend(sample));
+        }
+      }
     });
-});
+  },
+);
