@@ -4,9 +4,9 @@
  */
 
 import type { AddedToken } from '../byte-level-bpe-tokenizer.js';
-import { TokenizerModelError } from '../errors.js';
 import { ByteLevelBpeModel } from './byte-level-bpe-model.js';
-import { buildPreTokenizer, type FieldFailure, type PreTokenizer } from './pre-tokenizer.js';
+import { type FieldFailure, fieldFailer } from './field-failure.js';
+import { buildPreTokenizer, type PreTokenizer } from './pre-tokenizer.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -30,17 +30,6 @@ function mentionsByteLevel(node: unknown): boolean {
 export function isByteLevelJson(json: JsonObject): boolean {
   const model = json.model as JsonObject | undefined;
   return model?.type === 'BPE' && (mentionsByteLevel(json.pre_tokenizer) || mentionsByteLevel(json.decoder));
-}
-
-function failer(path: string): FieldFailure {
-  return (field, expected, actual) => {
-    throw new TokenizerModelError({
-      path,
-      field,
-      expected,
-      actual: JSON.stringify(actual)?.slice(0, 120) ?? 'undefined',
-    });
-  };
 }
 
 const FORMS = ['NFC', 'NFD', 'NFKC', 'NFKD'];
@@ -147,7 +136,7 @@ function readAddedTokens(
 
 /** Validate and compile a byte-level BPE `tokenizer.json` (`path` names it in errors). */
 export function parseByteLevelJson(json: JsonObject, path: string): ByteLevelParts {
-  const fail = failer(path);
+  const fail = fieldFailer(path);
   if ((json.model as JsonObject | undefined)?.type !== 'BPE')
     fail('model.type', 'BPE', (json.model as JsonObject | undefined)?.type);
   const decoder = json.decoder as JsonObject | null | undefined;

@@ -3,7 +3,7 @@
  * only the steps that SentencePiece's identity normalization with `▁`-escaped spaces can express are accepted.
  * Everything else is reported as a `TokenizerModelError` naming its JSON field.
  */
-import type { FieldFailure } from './pre-tokenizer.js';
+import type { FieldFailure } from './field-failure.js';
 
 type JsonObject = Record<string, unknown>;
 

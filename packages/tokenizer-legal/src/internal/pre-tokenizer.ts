@@ -3,11 +3,10 @@
  * every delimiter behaviour, `invert`), `ByteLevel` (prefix space, GPT-2 regex, byte alphabet) and `Sequence`.
  */
 import { toByteLevel } from './byte-level.js';
+import type { FieldFailure } from './field-failure.js';
 import { compileOnigRegex, literalRegex, UnsupportedRegexError } from './onig-regex.js';
 
 type JsonObject = Record<string, unknown>;
-/** Fails naming the JSON field (the caller turns it into a `TokenizerModelError`). */
-export type FieldFailure = (field: string, expected: string, actual: unknown) => never;
 type Step = (piece: string, out: string[]) => void;
 
 /** GPT-2's pre-tokenization regex (ByteLevel with `use_regex`). */

@@ -3,9 +3,9 @@
  * with the `tokenizers` binding: every problem is a `TokenizerModelError` naming its JSON field
  * (`model.merges[12]`, `added_tokens[3].id`, `decoder.type`, ...).
  */
-import { TokenizerModelError } from '../errors.js';
+
+import { type FieldFailure, fieldFailer } from './field-failure.js';
 import { readLlamaPipeline } from './llama-json-pipeline.js';
-import type { FieldFailure } from './pre-tokenizer.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -36,17 +36,6 @@ const TOP_LEVEL = [
   'decoder',
   'model',
 ];
-
-function failer(path: string): FieldFailure {
-  return (field, expected, actual) => {
-    throw new TokenizerModelError({
-      path,
-      field,
-      expected,
-      actual: JSON.stringify(actual)?.slice(0, 80) ?? 'undefined',
-    });
-  };
-}
 
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -181,7 +170,7 @@ function readAddedTokens(json: JsonObject, vocab: ReadonlyMap<string, number>, f
 
 /** Validate a parsed LLaMA-style `tokenizer.json` and read what a SentencePiece model needs from it. */
 export function validateTokenizerJson(json: unknown, path: string): ValidTokenizerJson {
-  const fail: FieldFailure = failer(path);
+  const fail: FieldFailure = fieldFailer(path);
   if (!isObject(json)) fail('(root)', 'a JSON object', json);
   for (const key of Object.keys(json))
     if (!TOP_LEVEL.includes(key))
