@@ -1,4 +1,4 @@
-export { jiebaCut } from '@lawgpt/common';
+export { type JiebaCutOptions, jiebaCut } from '@lawgpt/common';
 export { cn2anTransform } from './cn2an/transform.js';
 export type { DiscAccuracy, DiscQuestion, DiscResults, RunDiscOptions } from './disc-law-eval.js';
 export {
