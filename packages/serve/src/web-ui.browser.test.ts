@@ -1,5 +1,5 @@
 // The chat page in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core): assertions
-// read the DOM; screenshots are written to the temp folder and named in the log.
+// read the DOM; screenshots are written to the temp folder and named in the log (LAWGPT_KEEP_TEST_TMP=1 keeps them).
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithCommands } from '@lawgpt/test-helpers';
