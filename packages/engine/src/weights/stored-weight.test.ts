@@ -92,6 +92,17 @@ describe('stored weights', () => {
             }
           }
           expect(worst, `${count} rows`).toBeLessThan(2e-5);
+          if (engine === 'native' && (format === 'q8_0' || format === 'q4_0')) {
+            // Native: every tile shape (4 x rows by 2 weight rows in prefill, 1 by 1 when decoding) runs the same
+            // operations per (x row, weight row), so a row of a many-row product equals its one-row product exactly.
+            const single = new Float32Array(rows);
+            for (const r of [0, count - 1]) {
+              storedMatMul(weight, x.subarray(r * cols, (r + 1) * cols), 1, single);
+              expect(Array.from(y.subarray(r * rows, (r + 1) * rows)), `row ${r} of ${count}`).toEqual(
+                Array.from(single),
+              );
+            }
+          }
           const dy = values(count * rows, 100 + count);
           const dx = new Float32Array(count * cols);
           storedMatMulTransposed(weight, dy, count, dx);
