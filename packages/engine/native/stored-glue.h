@@ -74,14 +74,18 @@ napi_value StoredMatmul(napi_env env, napi_callback_info info) {
     });
     return nullptr;
   }
-  const int units = (s.rows + UNIT_ROWS - 1) / UNIT_ROWS;
+  // About eight units per thread, each a run of consecutive rows that one thread reads as a sequential stream.
+  // Claiming 16 rows at a time kept a 1.1B decode step at 17 tok/s on Q8_0 and Q4_0; this gives 21 and 28.
+  const int threads = s.rows * (size_t)s.cols * s.count < 100000 ? 1 : s.threads;
+  const int unit_rows = std::max(UNIT_ROWS, ((s.rows + 8 * threads - 1) / (8 * threads) + UNIT_ROWS - 1) / UNIT_ROWS * UNIT_ROWS);
+  const int units = (s.rows + unit_rows - 1) / unit_rows;
   const size_t act_stride = (size_t)(s.cols / QK) * ACT_BYTES;
   std::vector<const uint8_t *> acts;
   for (int r = 0; quantized && r < s.count; r++) acts.push_back(act.data() + r * act_stride);
-  run_pool(s.rows * (size_t)s.cols * s.count < 100000 ? 1 : s.threads, [&](int) {
+  run_pool(threads, [&](int) {
     for (int u = next.fetch_add(1); u < units; u = next.fetch_add(1)) {
-      int o1 = std::min(s.rows, (u + 1) * UNIT_ROWS);
-      for (int o = u * UNIT_ROWS; o < o1; o += 4) {
+      int o1 = std::min(s.rows, (u + 1) * unit_rows);
+      for (int o = u * unit_rows; o < o1; o += 4) {
         const int n = std::min(4, o1 - o);
         if (quantized) {
           const uint8_t *rows[4];

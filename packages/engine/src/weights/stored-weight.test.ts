@@ -121,4 +121,41 @@ describe('stored weights', () => {
       },
     );
   }
+
+  // Large enough for the native product to split the rows over its threads (units of consecutive rows, a last
+  // unit shorter than the others): each x row's result equals the wasm engine's within rounding, and the
+  // threads' outputs equal the one-row products bit for bit.
+  it.each(['q8_0', 'q4_0'] as const)(
+    '%s: the native product split over threads covers every row',
+    async (format) => {
+      if (!hasNativeAddon())
+        return void console.warn('[skip] native stored products: the addon is not built');
+      await selectBackend({ backend: 'wasm' });
+      const [bigRows, bigCols] = [1003, 256];
+      const weight = weightStore().fromValues({
+        name: `big.${format}`,
+        format,
+        rows: bigRows,
+        cols: bigCols,
+        values: values(bigRows * bigCols, 11, 0.5),
+      });
+      const x = values(5 * bigCols, 12, 2);
+      const wasm = new Float32Array(5 * bigRows);
+      storedMatMul(weight, x, 5, wasm);
+      useKernels({ engine: 'native' });
+      try {
+        const native = new Float32Array(5 * bigRows);
+        storedMatMul(weight, x, 5, native);
+        let worst = 0;
+        for (let i = 0; i < native.length; i++) worst = Math.max(worst, Math.abs(native[i]! - wasm[i]!));
+        expect(worst).toBeLessThan(2e-5);
+        const single = new Float32Array(bigRows);
+        storedMatMul(weight, x.subarray(4 * bigCols), 1, single);
+        expect(Array.from(native.subarray(4 * bigRows))).toEqual(Array.from(single));
+      } finally {
+        useKernels();
+        weight.dispose();
+      }
+    },
+  );
 });
