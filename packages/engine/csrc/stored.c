@@ -237,15 +237,19 @@ EXPORT(encode_rows) void encode_rows(int format, const float *x, int count, int 
 
 static int claim(stored_job_t *job) { return __atomic_fetch_add(&job->next_unit, 1, __ATOMIC_RELAXED); }
 
-// y rows = x · Wᵀ by direct dot products, UNIT_ROWS weight rows per unit, x rows four at a time.
+// y rows = x · Wᵀ by direct dot products, x rows four at a time. About DIRECT_UNITS units of consecutive weight
+// rows (a multiple of UNIT_ROWS each): every thread reads long sequential runs of the weight.
+#define DIRECT_UNITS 32
 static void matmul_direct(stored_job_t *job) {
-  int rows = job->rows, cols = job->cols, count = job->count, units = (rows + UNIT_ROWS - 1) / UNIT_ROWS;
+  int rows = job->rows, cols = job->cols, count = job->count;
+  int unit_rows = ((rows + DIRECT_UNITS - 1) / DIRECT_UNITS + UNIT_ROWS - 1) / UNIT_ROWS * UNIT_ROWS;
+  int units = (rows + unit_rows - 1) / unit_rows;
   u32 stride = row_bytes(job->format, cols);
   const u8 *w = (const u8 *)job->w;
   float *y = (float *)job->y;
   for (int u = claim(job); u < units; u = claim(job)) {
-    int o1 = (u + 1) * UNIT_ROWS < rows ? (u + 1) * UNIT_ROWS : rows;
-    for (int o = u * UNIT_ROWS; o < o1; o++) {
+    int o1 = (u + 1) * unit_rows < rows ? (u + 1) * unit_rows : rows;
+    for (int o = u * unit_rows; o < o1; o++) {
       const u8 *row = w + (u32)o * stride;
       for (int r = 0; r < count; r += 4) {
         int tile = count - r < 4 ? count - r : 4;
